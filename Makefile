@@ -1,0 +1,23 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := python3 -m uv
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup lint check bench
+
+setup:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: setup
+	GUIDE_DEBUG=1 $(UV) run python manage.py migrate --verbosity 0
+	GUIDE_DEBUG=1 $(UV) run python manage.py load_procedures
+	GUIDE_DEBUG=1 $(UV) run python manage.py runserver $(HOST)
+
+test: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	GUIDE_DEBUG=1 $(UV) run python manage.py check_procedures
+	$(UV) run pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no test: failing on purpose"; exit 1; fi; exit $$rc

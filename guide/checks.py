@@ -1,0 +1,37 @@
+"""System checks: problems with the loaded content, seen at start-up and by `manage.py check`."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+from django.db import DatabaseError
+
+
+@register(Tags.database, deploy=True)
+def content_check(app_configs=None, databases=None, **kwargs):
+    from guide.loader import read_directory
+    from guide.models import ContentState, Procedure
+
+    if not databases:
+        return []
+    try:
+        loaded = ContentState.objects.filter(pk=1).values_list("version", flat=True).first()
+        count = Procedure.objects.count()
+    except DatabaseError:
+        return []  # not migrated yet: migrate says so
+    if not count:
+        return [
+            Warning(
+                "Aucune démarche n'est chargée.",
+                hint="Lancez : python manage.py load_procedures",
+                id="guide.W001",
+            )
+        ]
+    content = read_directory(settings.PROCEDURES_DIR)
+    if not content.problems and content.version != loaded:
+        return [
+            Warning(
+                "Les démarches chargées diffèrent des fichiers YAML.",
+                hint="Lancez : python manage.py load_procedures",
+                id="guide.W002",
+            )
+        ]
+    return []

@@ -1,0 +1,458 @@
+"""The procedure engine: pure Python, no Django.
+
+A procedure is an ordered list of questions, each of which may say when it
+applies, and a list of outcomes, each with a condition. Given the answers so
+far, the next question is the first applicable question not yet answered;
+once none is left, exactly one outcome matches and the result is every item
+whose condition holds. Because a question's condition may only refer to
+earlier questions, a procedure cannot loop.
+
+`compile_procedure` turns the normalised definition produced by the loader
+(plain dicts, as stored in the database) into frozen objects; views, the API,
+the PDF and the checks all call the methods below and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SECTIONS = ("documents", "steps", "offices", "fees", "deadlines", "appeals", "notes")
+CENTS = Decimal("0.01")
+
+
+class AnswerError(ValueError):
+    """Answers that do not fit the procedure; `problems` lists each reason."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+# Conditions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Equals:
+    question: str
+    options: frozenset[str]
+
+    def holds(self, answers: Mapping[str, str]) -> bool:
+        return answers.get(self.question) in self.options
+
+    def questions(self) -> Iterator[str]:
+        yield self.question
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Condition, ...]
+
+    def holds(self, answers: Mapping[str, str]) -> bool:
+        return all(part.holds(answers) for part in self.parts)
+
+    def questions(self) -> Iterator[str]:
+        for part in self.parts:
+            yield from part.questions()
+
+
+@dataclass(frozen=True)
+class Any:
+    parts: tuple[Condition, ...]
+
+    def holds(self, answers: Mapping[str, str]) -> bool:
+        return any(part.holds(answers) for part in self.parts)
+
+    def questions(self) -> Iterator[str]:
+        for part in self.parts:
+            yield from part.questions()
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Condition
+
+    def holds(self, answers: Mapping[str, str]) -> bool:
+        return not self.part.holds(answers)
+
+    def questions(self) -> Iterator[str]:
+        yield from self.part.questions()
+
+
+@dataclass(frozen=True)
+class Always:
+    def holds(self, answers: Mapping[str, str]) -> bool:
+        return True
+
+    def questions(self) -> Iterator[str]:
+        yield from ()
+
+
+Condition = Equals | All | Any | Not | Always
+ALWAYS = Always()
+
+
+def compile_condition(data: object) -> Condition:
+    """Build a condition from its data form (already validated by the loader).
+
+    A mapping is a conjunction of its keys; `all`/`any` take lists, `not` a
+    condition, and any other key is a question id whose value is an option id
+    or a list of option ids.
+    """
+    if data is None:
+        return ALWAYS
+    assert isinstance(data, Mapping)
+    parts: list[Condition] = []
+    for key, value in data.items():
+        if key == "all":
+            parts.append(All(tuple(compile_condition(v) for v in value)))
+        elif key == "any":
+            parts.append(Any(tuple(compile_condition(v) for v in value)))
+        elif key == "not":
+            parts.append(Not(compile_condition(value)))
+        else:
+            options = value if isinstance(value, list) else [value]
+            parts.append(Equals(key, frozenset(options)))
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+# Content ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+    verified: dt.date
+    seed: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    kind: str
+    options: tuple[Option, ...]
+    hint: str = ""
+    when: Condition = ALWAYS
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    name: str
+    kind: str
+    source: Source
+    address: str = ""
+    hours: str = ""
+    phone: str = ""
+    email: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a result: a document, step, office, fee, deadline, appeal or note."""
+
+    section: str
+    id: str
+    text: str
+    source: Source
+    when: Condition = ALWAYS
+    detail: str = ""
+    # documents
+    original: str = ""
+    recent: str = ""
+    issuer: str = ""
+    translation: str = ""
+    # offices
+    office: Office | None = None
+    # fees
+    amount: Decimal | None = None
+    payment: str = ""
+    exemptions: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    title: str
+    when: Condition
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Reason:
+    question: Question
+    option: Option
+
+
+@dataclass(frozen=True)
+class Line:
+    """A result item with the answers that put it there."""
+
+    item: Item
+    because: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fees:
+    lines: tuple[Line, ...]
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Result:
+    procedure: Procedure
+    outcome: Outcome
+    answers: tuple[Reason, ...]
+    documents: tuple[Line, ...]
+    steps: tuple[Line, ...]
+    offices: tuple[Line, ...]
+    fees: Fees
+    deadlines: tuple[Line, ...]
+    appeals: tuple[Line, ...]
+    notes: tuple[Line, ...]
+    sources: tuple[Source, ...]
+
+    def lines(self) -> Iterator[Line]:
+        for section in SECTIONS:
+            yield from (self.fees.lines if section == "fees" else getattr(self, section))
+
+
+def fee_total(amounts: list[Decimal]) -> Decimal:
+    """Sum fee amounts, rounded half-up to the cent (amounts are given in cents already)."""
+    return sum(amounts, Decimal("0")).quantize(CENTS)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    slug: str
+    title: str
+    summary: str
+    theme: str
+    sources: tuple[Source, ...]
+    questions: tuple[Question, ...]
+    outcomes: tuple[Outcome, ...]
+    items: tuple[Item, ...]
+    _index: Mapping[str, Question] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {q.id: q for q in self.questions})
+
+    def question(self, question_id: str) -> Question | None:
+        return self._index.get(question_id)
+
+    # Walking the questions ---------------------------------------------------
+
+    def check(self, answers: Mapping[str, object]) -> tuple[dict[str, str], Question | None]:
+        """Validate answers strictly: return (answers in order, next question or None).
+
+        Raises AnswerError listing every answer that does not belong: unknown
+        question or option, a question that does not apply, or an answer to a
+        later question while an earlier applicable one is unanswered.
+        """
+        problems = [f"question inconnue : {qid!r}" for qid in answers if qid not in self._index]
+        accepted: dict[str, str] = {}
+        pending: Question | None = None
+        for question in self.questions:
+            applies = question.when.holds(accepted)
+            if question.id not in answers:
+                if applies and pending is None:
+                    pending = question
+                continue
+            value = answers[question.id]
+            if pending is not None:
+                problems.append(
+                    f"{question.id} : la question {pending.id} doit être répondue avant"
+                )
+            elif not applies:
+                problems.append(f"{question.id} : cette question ne s'applique pas à vos réponses")
+            elif not isinstance(value, str) or question.option(value) is None:
+                problems.append(f"{question.id} : réponse inconnue {value!r}")
+            else:
+                accepted[question.id] = value
+        if problems:
+            raise AnswerError(problems)
+        return accepted, pending
+
+    def prune(self, answers: Mapping[str, object]) -> dict[str, str]:
+        """Keep the answers that still fit, in order, dropping the rest (for the wizard)."""
+        kept: dict[str, str] = {}
+        for question in self.questions:
+            value = answers.get(question.id)
+            if not question.when.holds(kept):
+                continue
+            if not isinstance(value, str) or question.option(value) is None:
+                break
+            kept[question.id] = value
+        return kept
+
+    def next_step(self, answers: Mapping[str, object]) -> Question | Result:
+        """The next question to ask, or the result when every applicable question is answered."""
+        accepted, pending = self.check(answers)
+        return pending if pending is not None else self.result(accepted)
+
+    def asked(self, answers: Mapping[str, str]) -> tuple[Reason, ...]:
+        reasons = []
+        for question in self.questions:
+            option = question.option(answers.get(question.id, ""))
+            if option is not None:
+                reasons.append(Reason(question, option))
+        return tuple(reasons)
+
+    def remaining(self, answers: Mapping[str, str]) -> int | None:
+        """How many questions are left (this one included), or None while that depends on answers to come."""
+        accepted, _ = self.check(answers)
+        lengths = {len(path) - len(accepted) for path in self.paths(accepted)}
+        return lengths.pop() if len(lengths) == 1 else None
+
+    # Results -------------------------------------------------------------------
+
+    def result(self, answers: Mapping[str, str]) -> Result:
+        """The result for complete answers (call `check` or `next_step` first)."""
+        matching = [o for o in self.outcomes if o.when.holds(answers)]
+        if len(matching) != 1:
+            names = ", ".join(o.id for o in matching) or "aucune"
+            raise AnswerError([f"les réponses mènent à {len(matching)} issues ({names})"])
+        chosen: dict[str, list[Line]] = {section: [] for section in SECTIONS}
+        for item in self.items:
+            if item.when.holds(answers):
+                chosen[item.section].append(Line(item, self._because(item, answers)))
+        fee_lines = tuple(chosen.pop("fees"))
+        used = {line.item.source.id for lines in chosen.values() for line in lines}
+        used |= {line.item.source.id for line in fee_lines}
+        sources = {s.id: s for s in self.sources if s.id in used}
+        for line in chosen["offices"]:
+            if line.item.office:
+                sources.setdefault(line.item.office.source.id, line.item.office.source)
+        return Result(
+            procedure=self,
+            outcome=matching[0],
+            answers=self.asked(answers),
+            fees=Fees(fee_lines, fee_total([line.item.amount or Decimal(0) for line in fee_lines])),
+            sources=tuple(sources.values()),
+            **{section: tuple(lines) for section, lines in chosen.items()},
+        )
+
+    def _because(self, item: Item, answers: Mapping[str, str]) -> tuple[Reason, ...]:
+        reasons = []
+        for qid in dict.fromkeys(item.when.questions()):
+            question = self._index[qid]
+            option = question.option(answers.get(qid, ""))
+            if option is not None:
+                reasons.append(Reason(question, option))
+        return tuple(reasons)
+
+    def paths(self, start: Mapping[str, str] | None = None) -> Iterator[dict[str, str]]:
+        """Every complete set of answers (from `start`), depth first, in the order of the options."""
+        stack: list[dict[str, str]] = [dict(start or {})]
+        while stack:
+            answers = stack.pop()
+            _, pending = self.check(answers)
+            if pending is None:
+                yield answers
+                continue
+            for option in reversed(pending.options):
+                stack.append({**answers, pending.id: option.id})
+
+
+# Building from the normalised definition ----------------------------------------
+
+
+def _source(data: Mapping) -> Source:
+    return Source(
+        id=data["id"],
+        title=data["title"],
+        url=data.get("url", ""),
+        verified=dt.date.fromisoformat(data["verified"]),
+        seed=data.get("seed", ""),
+        note=data.get("note", ""),
+    )
+
+
+def compile_offices(data: Mapping) -> dict[str, Office]:
+    """Build the office catalogue from its normalised form ({"sources": [...], "offices": [...]})."""
+    sources = {s["id"]: _source(s) for s in data.get("sources", [])}
+    text_fields = ("address", "hours", "phone", "email", "url", "note")
+    return {
+        o["id"]: Office(
+            id=o["id"],
+            name=o["name"],
+            kind=o["kind"],
+            source=sources[o["source"]],
+            **{key: o.get(key, "") for key in text_fields},
+        )
+        for o in data.get("offices", [])
+    }
+
+
+ITEM_TEXT_FIELDS = (
+    "detail",
+    "original",
+    "recent",
+    "issuer",
+    "translation",
+    "payment",
+    "exemptions",
+)
+
+
+def compile_procedure(data: Mapping, offices: Mapping[str, Office]) -> Procedure:
+    """Build a Procedure from its normalised definition (as produced by the loader)."""
+    sources = {s["id"]: _source(s) for s in data["sources"]}
+    questions = tuple(
+        Question(
+            id=q["id"],
+            text=q["text"],
+            kind=q["kind"],
+            hint=q.get("hint", ""),
+            when=compile_condition(q.get("when")),
+            options=tuple(Option(o["id"], o["label"], o.get("hint", "")) for o in q["options"]),
+        )
+        for q in data["questions"]
+    )
+    outcomes = tuple(
+        Outcome(o["id"], o["title"], compile_condition(o.get("when")), o.get("summary", ""))
+        for o in data["outcomes"]
+    )
+    items = []
+    for section in SECTIONS:
+        for raw in data.get(section, []):
+            items.append(
+                Item(
+                    section=section,
+                    id=raw["id"],
+                    text=raw.get("text", ""),
+                    source=sources[raw["source"]],
+                    when=compile_condition(raw.get("when")),
+                    office=offices[raw["office"]] if "office" in raw else None,
+                    amount=Decimal(raw["amount"]) if "amount" in raw else None,
+                    **{key: raw.get(key, "") for key in ITEM_TEXT_FIELDS},
+                )
+            )
+    return Procedure(
+        slug=data["slug"],
+        title=data["title"],
+        summary=data["summary"],
+        theme=data.get("theme", ""),
+        sources=tuple(sources.values()),
+        questions=questions,
+        outcomes=outcomes,
+        items=tuple(items),
+    )

@@ -1,0 +1,129 @@
+"""Settings, all from environment variables with safe defaults.
+
+DEBUG is off unless GUIDE_DEBUG=1. The built-in secret key is for development
+only: with DEBUG off, the site refuses to start without GUIDE_SECRET_KEY.
+SQLite is the default database; DATABASE_URL=postgres://… switches to PostgreSQL.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def database_from_url(url: str) -> dict:
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+DEBUG = env_bool("GUIDE_DEBUG")
+SECRET_KEY = os.environ.get("GUIDE_SECRET_KEY", DEV_SECRET_KEY)
+SECRET_KEY_FALLBACKS = env_list("GUIDE_SECRET_KEY_FALLBACKS")
+if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and not env_bool("GUIDE_ALLOW_DEV_KEY"):
+    raise ImproperlyConfigured(
+        "GUIDE_SECRET_KEY is not set. Set it in production, or GUIDE_DEBUG=1 for development."
+    )
+ALLOWED_HOSTS = env_list("GUIDE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "guide",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "guide.urls"
+WSGI_APPLICATION = "guide.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "guide.context_processors.commune",
+            ],
+        },
+    },
+]
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": Path(os.environ.get("GUIDE_SQLITE_PATH", BASE_DIR / "db.sqlite3")),
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "fr"
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# No session, no cookie but CSRF: the wizard keeps nothing on the server.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Answers never reach the logs: only errors are logged, never request bodies or query strings.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}
+
+# Content
+PROCEDURES_DIR = Path(os.environ.get("GUIDE_PROCEDURES_DIR", BASE_DIR / "procedures"))
+PROCEDURES_RECHECK_SECONDS = float(os.environ.get("GUIDE_PROCEDURES_RECHECK_SECONDS", "5"))
+COMMUNE_FILE = Path(
+    os.environ.get("GUIDE_COMMUNE_FILE", BASE_DIR / "fixtures" / "demo-commune.json")
+)
+# How long an encrypted wizard state stays valid, in seconds.
+STATE_MAX_AGE = {"wizard": int(os.environ.get("GUIDE_STATE_MAX_AGE", 2 * 3600))}
