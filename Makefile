@@ -20,4 +20,8 @@ test: setup
 	$(UV) run ruff format --check .
 	GUIDE_DEBUG=1 $(UV) run python manage.py check_procedures
 	$(UV) run pytest; rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest collected no test: failing on purpose"; exit 1; fi; exit $$rc
+	if [ $$rc -eq 5 ]; then echo "pytest collected no test: failing on purpose"; exit 1; fi; \
+	[ $$rc -eq 0 ] || exit $$rc; \
+	if [ -n "$$GUIDE_TEST_POSTGRES_URL" ]; then \
+	  echo "Again on PostgreSQL:"; DATABASE_URL="$$GUIDE_TEST_POSTGRES_URL" $(UV) run pytest -q; \
+	fi

@@ -1,0 +1,57 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from guide import registry
+from guide.loader import read_directory
+
+DATA = Path(__file__).parent / "data"
+GOOD = DATA / "good"  # demo.yaml: the smallest procedure using every part of the format
+BAD = (
+    DATA / "bad"
+)  # one broken procedure per file, header "# attendu : <reason>", "# <- ici" on the line
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registry():
+    """Each test starts with no compiled content, since the database is rolled back."""
+    registry.clear()
+    yield
+    registry.clear()
+
+
+@pytest.fixture
+def content_dir(tmp_path) -> Path:
+    """A writable copy of the good test content."""
+    target = tmp_path / "procedures"
+    shutil.copytree(GOOD, target)
+    return target
+
+
+@pytest.fixture
+def demo():
+    """The demo procedure, compiled, without the database."""
+    return read_directory(GOOD).compile()["demo"]
+
+
+@pytest.fixture
+def real_content():
+    """The real procedures of the repository, compiled, without the database."""
+    content = read_directory(settings.PROCEDURES_DIR)
+    assert not content.problems, content.problems
+    return content
+
+
+@pytest.fixture
+def loaded(db, settings):
+    """The real procedures loaded into the test database."""
+    from guide.loader import load_into_database
+
+    load_into_database(settings.PROCEDURES_DIR)
+
+
+@pytest.fixture
+def permit(real_content):
+    return real_content.compile()["titre-sejour-perdu-vole"]

@@ -1,0 +1,119 @@
+"""The plain server-rendered journey, privacy and speed."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from guide import registry, state
+
+pytestmark = pytest.mark.django_db
+SLUG = "titre-sejour-perdu-vole"
+STEP = reverse("guide:step", args=[SLUG])
+
+
+def answer(client, url, value):
+    """Post one answer on the page at `url`; return the redirect target."""
+    page = client.get(url)
+    token = re.search(r'name="s" value="([^"]*)"', page.content.decode())
+    response = client.post(STEP, {"s": token.group(1) if token else "", "answer": value})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"]
+
+
+def test_home_lists_the_procedures(client, loaded):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Titre de séjour perdu ou volé" in page.content.decode()
+
+
+def test_a_resident_walks_to_the_result(client, loaded):
+    url = STEP
+    for value in ("vole", "autre", "france", "pluriannuelle", "general"):
+        url = answer(client, url, value)
+    assert url.startswith(reverse("guide:step", args=[SLUG]))
+    result_url = client.get(url)["Location"]
+    page = client.get(result_url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Titre de séjour volé en France" in html
+    assert "Récépissé de la déclaration de vol" in html
+    assert "225,00 €" in html  # French number format
+    assert "vérifié le 10 juillet 2025" in html
+
+
+def test_answers_never_appear_in_urls(client, loaded):
+    url = STEP
+    for value in ("vole", "autre", "france"):
+        url = answer(client, url, value)
+        query = url.split("?", 1)[1]
+        assert not re.search(r"vole|autre|france|evenement|statut", query)
+
+
+def test_question_page_shows_progress_and_back_link(client, loaded):
+    html = client.get(answer(client, STEP, "vole")).content.decode()
+    assert "Question 2" in html
+    assert "Retour" in html
+
+
+def test_missing_answer_shows_an_error_not_a_crash(client, loaded):
+    response = client.post(STEP, {"s": ""})
+    assert response.status_code == 400
+    assert "Choisissez une réponse" in response.content.decode()
+
+
+def test_unknown_option_shows_an_error(client, loaded):
+    response = client.post(STEP, {"s": "", "answer": "mars"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("token", ["abc", "gAAAAA" + "x" * 80, ""])
+def test_tampered_state_gets_a_friendly_400(client, loaded, token):
+    for url in (STEP, reverse("guide:result", args=[SLUG])):
+        response = client.get(url, {"s": token or state.dump(SLUG, {"evenement": "mars"})})
+        assert response.status_code == 400
+        assert "Recommencer" in response.content.decode()
+
+
+def test_state_from_another_procedure_gets_a_400(client, loaded):
+    response = client.get(STEP, {"s": state.dump("autre", {})})
+    assert response.status_code == 400
+
+
+def test_unknown_procedure_is_a_404(client, loaded):
+    assert client.get(reverse("guide:step", args=["inconnue"])).status_code == 404
+
+
+def test_incomplete_result_redirects_to_the_next_question(client, loaded):
+    token = state.dump(SLUG, {"evenement": "vole"})
+    response = client.get(reverse("guide:result", args=[SLUG]), {"s": token})
+    assert response.status_code == 302
+    assert response["Location"].startswith(STEP)
+
+
+def test_wizard_step_and_result_make_no_query_after_warm_up(
+    client, loaded, django_assert_num_queries, settings
+):
+    settings.PROCEDURES_RECHECK_SECONDS = 3600
+    token = state.dump(SLUG, {"evenement": "perdu", "statut": "europeen"})
+    client.get(STEP)  # warm-up: compiles the content once
+    with django_assert_num_queries(0):
+        assert client.get(STEP, {"s": state.dump(SLUG, {"evenement": "vole"})}).status_code == 200
+        assert client.post(STEP, {"s": "", "answer": "perdu"}).status_code == 302
+        assert client.get(reverse("guide:result", args=[SLUG]), {"s": token}).status_code == 200
+
+
+def test_running_process_picks_up_a_new_load(client, loaded, settings, content_dir):
+    from guide.loader import load_into_database
+
+    settings.PROCEDURES_RECHECK_SECONDS = 0
+    assert SLUG in registry.procedures()
+    load_into_database(content_dir)  # replaces the real content with the demo procedure
+    assert set(registry.procedures()) == {"demo"}
+
+
+def test_recheck_waits_for_its_interval(loaded, settings, django_assert_num_queries):
+    settings.PROCEDURES_RECHECK_SECONDS = 3600
+    registry.procedures()
+    with django_assert_num_queries(0):
+        registry.procedures()
