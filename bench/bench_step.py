@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
 os.environ["GUIDE_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 os.environ["GUIDE_PROCEDURES_RECHECK_SECONDS"] = "5"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -42,7 +42,9 @@ def measure(label, request):
         assert response.status_code in (200, 302), response.status_code
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"{label:<28} median {statistics.median(timings):6.2f} ms   p95 {p95:6.2f} ms   ({RUNS} runs)")
+    print(
+        f"{label:<28} median {statistics.median(timings):6.2f} ms   p95 {p95:6.2f} ms   ({RUNS} runs)"
+    )
 
 
 def main():
@@ -53,7 +55,14 @@ def main():
     middle = state.dump(SLUG, {"evenement": "vole", "statut": "autre", "lieu": "france"})
     full = state.dump(
         SLUG,
-        {"evenement": "vole", "statut": "autre", "lieu": "france", "carte": "un_an", "protection": "non", "mention_un_an": "general"},
+        {
+            "evenement": "vole",
+            "statut": "autre",
+            "lieu": "france",
+            "carte": "un_an",
+            "protection": "non",
+            "mention_un_an": "general",
+        },
     )
     measure("GET question (4th)", lambda: client.get(step, {"s": middle}))
     measure("POST answer (redirect)", lambda: client.post(step, {"s": middle, "answer": "un_an"}))
