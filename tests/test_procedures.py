@@ -135,3 +135,69 @@ def test_preferring_not_to_answer_gives_the_general_fee_with_a_note(permit):
     result = permit.next_step(answers)
     assert result.fees.total == Decimal("225.00")
     assert "prix-sans-reponse" in {line.item.id for line in result.notes}
+
+
+# Attestation d'accueil: content-facts §2 (F2191, 2025).
+ACCUEIL = [
+    ({"visiteur": "europeen"}, "visiteur-europeen", set(), "0.00"),
+    ({"visiteur": "non_europeen", "sejour": "non"}, "autre-sejour", set(), "0.00"),
+    (
+        {"visiteur": "non_europeen", "sejour": "oui", "dispense": "visa_famille"},
+        "dispense",
+        set(),
+        "0.00",
+    ),
+    (
+        {
+            "visiteur": "non_europeen",
+            "sejour": "oui",
+            "dispense": "aucun",
+            "hebergeant": "francais_europeen",
+            "mineur": "non",
+            "grande_ville": "non",
+        },
+        "demande",
+        {
+            "identite",
+            "occupation",
+            "domicile",
+            "ressources",
+            "logement",
+            "paiement-taxe",
+            "numero-passeport",
+        },
+        "30.00",
+    ),
+    (
+        {
+            "visiteur": "non_europeen",
+            "sejour": "oui",
+            "dispense": "aucun",
+            "hebergeant": "autre",
+            "mineur": "oui",
+            "grande_ville": "oui",
+        },
+        "demande",
+        {"titre-sejour", "accord-parents", "paiement-taxe"},
+        "30.00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answers", "outcome", "documents", "total"), ACCUEIL)
+def test_attestation_accueil_scenario(real_content, answers, outcome, documents, total):
+    result = real_content.compile()["attestation-accueil"].next_step(answers)
+    assert result.outcome.id == outcome
+    assert documents <= {line.item.id for line in result.documents}
+    assert not ({"identite", "titre-sejour"} <= {line.item.id for line in result.documents})
+    assert result.fees.total == Decimal(total)
+
+
+def test_attestation_in_paris_lyon_marseille_goes_to_the_arrondissement(real_content):
+    answers = ACCUEIL[4][0]
+    result = real_content.compile()["attestation-accueil"].next_step(answers)
+    assert {line.item.office.id for line in result.offices} == {
+        "mairie-arrondissement",
+        "prefecture-recours",
+    }
+    assert {line.item.id for line in result.appeals} == {"recours-prefet", "tribunal-administratif"}
