@@ -36,12 +36,18 @@ def demo():
     return read_directory(GOOD).compile()["demo"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def real_content():
-    """The real procedures of the repository, compiled, without the database."""
+    """The real procedures of the repository, validated once, without the database (read-only)."""
     content = read_directory(settings.PROCEDURES_DIR)
     assert not content.problems, content.problems
     return content
+
+
+@pytest.fixture(scope="session")
+def compiled(real_content):
+    """The real procedures compiled by the engine, by slug."""
+    return real_content.compile()
 
 
 @pytest.fixture
@@ -53,5 +59,5 @@ def loaded(db, settings):
 
 
 @pytest.fixture
-def permit(real_content):
-    return real_content.compile()["titre-sejour-perdu-vole"]
+def permit(compiled):
+    return compiled["titre-sejour-perdu-vole"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from guide import engine
+from guide import engine, snapshot
 
 
 def test_every_path_of_every_procedure_ends_on_a_sourced_result(real_content):
@@ -37,8 +37,8 @@ def test_there_are_at_least_40_scenarios_covering_every_procedure(real_content):
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: f"{s['procedure']}:{s['outcome']}")
-def test_scenario(real_content, scenario):
-    procedure = real_content.compile()[scenario["procedure"]]
+def test_scenario(compiled, scenario):
+    procedure = compiled[scenario["procedure"]]
     result = procedure.next_step(scenario["answers"])
     assert isinstance(result, engine.Result), "the answers must be complete"
     assert result.outcome.id == scenario["outcome"]
@@ -50,12 +50,22 @@ def test_scenario(real_content, scenario):
     assert set(scenario.get("notes", [])) <= {line.item.id for line in result.notes}
 
 
-def test_every_outcome_has_a_scenario(real_content):
+def test_every_outcome_has_a_scenario(compiled):
     covered = {(s["procedure"], s["outcome"]) for s in SCENARIOS}
-    for slug, procedure in real_content.compile().items():
+    for slug, procedure in compiled.items():
         for outcome in procedure.outcomes:
             assert (slug, outcome.id) in covered
 
 
 def test_europeans_are_not_asked_where_a_lost_card_was(permit):
     assert isinstance(permit.next_step({"evenement": "perdu", "statut": "europeen"}), engine.Result)
+
+
+def test_committed_snapshots_match_the_content(compiled, settings):
+    """If this fails, run `python manage.py snapshot_procedures` and review the diff."""
+    directory = settings.BASE_DIR / "tests" / "snapshots"
+    assert {p.stem for p in directory.glob("*.yaml")} == set(compiled)
+    for slug, procedure in compiled.items():
+        assert (directory / f"{slug}.yaml").read_text(encoding="utf-8") == snapshot.render(
+            procedure
+        ), slug
