@@ -146,6 +146,7 @@ class Question:
     options: tuple[Option, ...]
     hint: str = ""
     when: Condition = ALWAYS
+    sensitive: bool = False  # never quoted back in "parce que vous avez répondu"
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -194,6 +195,15 @@ class Outcome:
     title: str
     when: Condition
     summary: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A contradiction between sources and the choice made, for the sources page."""
+
+    id: str
+    text: str
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -250,6 +260,7 @@ class Procedure:
     questions: tuple[Question, ...]
     outcomes: tuple[Outcome, ...]
     items: tuple[Item, ...]
+    decisions: tuple[Decision, ...] = ()
     _index: Mapping[str, Question] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -354,6 +365,8 @@ class Procedure:
         reasons = []
         for qid in dict.fromkeys(item.when.questions()):
             question = self._index[qid]
+            if question.sensitive:
+                continue
             option = question.option(answers.get(qid, ""))
             if option is not None:
                 reasons.append(Reason(question, option))
@@ -423,6 +436,7 @@ def compile_procedure(data: Mapping, offices: Mapping[str, Office]) -> Procedure
             kind=q["kind"],
             hint=q.get("hint", ""),
             when=compile_condition(q.get("when")),
+            sensitive=q.get("sensitive", False),
             options=tuple(Option(o["id"], o["label"], o.get("hint", "")) for o in q["options"]),
         )
         for q in data["questions"]
@@ -455,4 +469,7 @@ def compile_procedure(data: Mapping, offices: Mapping[str, Office]) -> Procedure
         questions=questions,
         outcomes=outcomes,
         items=tuple(items),
+        decisions=tuple(
+            Decision(d["id"], d["text"], sources[d["source"]]) for d in data.get("decisions", [])
+        ),
     )

@@ -31,9 +31,19 @@ MAX_PATHS = 20_000
 QUESTION_KINDS = ("choice", "yes_no")
 YES_NO_OPTIONS = [{"id": "oui", "label": "Oui"}, {"id": "non", "label": "Non"}]
 
-PROCEDURE_KEYS = {"slug", "title", "summary", "theme", "sources", "questions", "outcomes"}
+PROCEDURE_KEYS = {
+    "slug",
+    "title",
+    "summary",
+    "theme",
+    "sources",
+    "questions",
+    "outcomes",
+    "decisions",
+}
 SOURCE_KEYS = {"id", "title", "url", "seed", "verified", "note"}
-QUESTION_KEYS = {"id", "text", "hint", "kind", "options", "when"}
+QUESTION_KEYS = {"id", "text", "hint", "kind", "options", "when", "sensitive"}
+DECISION_KEYS = {"id", "text", "source"}
 OPTION_KEYS = {"id", "label", "hint"}
 OUTCOME_KEYS = {"id", "title", "summary", "when"}
 ITEM_KEYS = {"id", "text", "detail", "source", "when"}
@@ -336,6 +346,8 @@ def _check_questions(c: _Checker, doc: LineDict) -> dict[str, engine.Question]:
             )
         if "when" in q:
             c.condition(q["when"], q.line_of("when"), earlier, what)
+        if "sensitive" in q and not isinstance(q["sensitive"], bool):
+            c.error(q.line_of("sensitive"), f"{what} : sensitive vaut true ou false")
         if qid:
             earlier[qid] = _stub_question(q, kind)
     return earlier
@@ -403,6 +415,13 @@ def validate_procedure(
         if "when" in outcome:
             c.condition(outcome["when"], outcome.line_of("when"), questions, what)
     _check_items(c, data, questions, sources, offices)
+    decision_ids: dict[str, int] = {}
+    for decision in c.sequence(data, "decisions", required=False):
+        what = f"décision {decision.get('id', '?')}"
+        c.keys(decision, DECISION_KEYS, DECISION_KEYS, what)
+        c.ident(decision, "décision", decision_ids)
+        c.text(decision, "text", what)
+        c.reference(decision, "source", sources, what)
     return c.problems
 
 

@@ -4,6 +4,7 @@ from guide import api, views
 
 routes = [
     path("", views.index, name="index"),
+    path("sources/", views.sources, name="sources"),
     path("demarche/<slug:slug>/", views.step, name="step"),
     path("demarche/<slug:slug>/resultat/", views.result, name="result"),
     path("api/procedures/", api.procedure_list, name="api-list"),

@@ -31,6 +31,11 @@ def index(request):
     return render(request, "guide/index.html", {"themes": themes})
 
 
+@require_GET
+def sources(request):
+    return render(request, "guide/sources.html", {"procedures": registry.procedures().values()})
+
+
 @require_http_methods(["GET", "POST"])
 def step(request, slug: str):
     procedure = _procedure(slug)

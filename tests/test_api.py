@@ -113,3 +113,17 @@ def test_api_result_makes_no_query_after_warm_up(
             post(client, {"answers": {"evenement": "perdu", "statut": "europeen"}}).status_code
             == 200
         )
+
+
+def test_every_path_of_every_procedure_completes_through_the_api(client, loaded, compiled):
+    for slug, procedure in compiled.items():
+        for answers in procedure.paths():
+            response = client.post(
+                f"/api/procedures/{slug}/result",
+                json.dumps({"answers": answers}),
+                content_type="application/json",
+            )
+            assert response.status_code == 200, (slug, answers, response.content)
+            assert (
+                response.json()["result"]["outcome"]["id"] == procedure.result(answers).outcome.id
+            )

@@ -126,3 +126,16 @@ def test_yes_no_question_has_oui_and_non(demo):
 )
 def test_conditions_are_data(condition, answers, expected):
     assert engine.compile_condition(condition).holds(answers) is expected
+
+
+def test_sensitive_question_is_never_a_reason(permit):
+    answers = {
+        "evenement": "perdu",
+        "statut": "autre",
+        "lieu": "france",
+        "carte": "un_an",
+        "protection": "oui",
+    }
+    line = next(line for line in permit.next_step(answers).fees.lines)
+    assert line.item.id == "duplicata-gratuit-protection"
+    assert line.because == ()

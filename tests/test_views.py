@@ -117,3 +117,46 @@ def test_recheck_waits_for_its_interval(loaded, settings, django_assert_num_quer
     registry.procedures()
     with django_assert_num_queries(0):
         registry.procedures()
+
+
+def test_sources_page_lists_sources_dates_and_decisions(client, loaded):
+    html = client.get(reverse("guide:sources")).content.decode()
+    assert "Réintégration dans la nationalité française par déclaration (F3071)" in html
+    assert "vérifié le 28 mai 2025" in html
+    assert "Le tableau de 2017" in html
+
+
+def test_sensitive_answers_are_not_quoted_back(client, loaded):
+    answers = {
+        "evenement": "perdu",
+        "statut": "autre",
+        "lieu": "france",
+        "carte": "un_an",
+        "protection": "oui",
+    }
+    html = client.get(
+        reverse("guide:result", args=[SLUG]), {"s": state.dump(SLUG, answers)}
+    ).content.decode()
+    assert "Duplicata d&#x27;une carte donnée pour vous protéger" in html
+    assert "vous avez répondu : oui" not in html
+    assert "protéger" not in html.split("<title>")[1].split("</title>")[0]
+
+
+def test_every_outcome_of_every_procedure_is_reached_through_the_site(client, loaded, compiled):
+    for slug, procedure in compiled.items():
+        step_url = reverse("guide:step", args=[slug])
+        first_path_per_outcome = {}
+        for answers in procedure.paths():
+            first_path_per_outcome.setdefault(procedure.result(answers).outcome.id, answers)
+        for outcome_id, answers in first_path_per_outcome.items():
+            token = ""
+            for value in answers.values():
+                response = client.post(step_url, {"s": token, "answer": value})
+                assert response.status_code == 302
+                token = response["Location"].partition("?s=")[2]
+            page = client.get(reverse("guide:result", args=[slug]), {"s": token})
+            assert page.status_code == 200, (slug, outcome_id)
+            assert (
+                procedure.result(answers).outcome.title.replace("'", "&#x27;")
+                in page.content.decode()
+            )
