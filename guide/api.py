@@ -3,7 +3,6 @@
 import json
 
 from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from guide import engine, registry
@@ -96,7 +95,6 @@ def procedure_detail(request, slug: str):
     )
 
 
-@csrf_exempt  # read-only computation, no cookie or session involved
 @require_POST
 def procedure_result(request, slug: str):
     procedure = registry.get(slug)

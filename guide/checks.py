@@ -35,3 +35,28 @@ def content_check(app_configs=None, databases=None, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.compatibility)
+def commune_check(app_configs=None, **kwargs):
+    from guide.commune import contrast_ratio, get
+
+    colours = get()["colours"]
+    ratio = contrast_ratio(colours["accent"], colours["accent_text"])
+    warnings = []
+    if ratio < 4.5:
+        warnings.append(
+            Warning(
+                f"Les couleurs de la commune ont un contraste de {ratio:.1f}:1 (il faut au moins 4,5:1).",
+                hint="Changez colours.accent ou colours.accent_text dans le fichier de la commune.",
+                id="guide.W003",
+            )
+        )
+    if contrast_ratio(colours["accent"], "#ffffff") < 4.5:
+        warnings.append(
+            Warning(
+                "La couleur principale n'est pas assez contrastée sur fond blanc pour les liens (4,5:1).",
+                id="guide.W004",
+            )
+        )
+    return warnings

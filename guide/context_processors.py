@@ -1,15 +1,6 @@
-import functools
-import json
-
-from django.conf import settings
-
-
-@functools.cache
-def _commune() -> dict:
-    with open(settings.COMMUNE_FILE, encoding="utf-8") as handle:
-        return json.load(handle)
+from guide import commune as commune_config
 
 
 def commune(request) -> dict:
-    """The deployment's commune (name, contact line) for every template."""
-    return {"commune": _commune()}
+    """The commune's identity, and whether the page is embedded in the commune's own site."""
+    return {"commune": commune_config.get(), "embed": getattr(request, "embed", False)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass, field
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -17,6 +18,14 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 WIZARD = "wizard"
+
+
+@dataclass(frozen=True)
+class State:
+    """The answers so far and, while changing one answer from the summary, that question's id."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+    edit: str | None = None
 
 
 class BadState(Exception):
@@ -34,15 +43,16 @@ def _fernet(purpose: str) -> MultiFernet:
     return MultiFernet(keys)
 
 
-def dump(slug: str, answers: dict[str, str], purpose: str = WIZARD) -> str:
-    payload = json.dumps({"p": slug, "a": answers}, separators=(",", ":")).encode()
+def dump(slug: str, answers: dict[str, str], edit: str | None = None, purpose: str = WIZARD) -> str:
+    data = {"p": slug, "a": answers} | ({"e": edit} if edit else {})
+    payload = json.dumps(data, separators=(",", ":")).encode()
     return _fernet(purpose).encrypt(payload).decode()
 
 
-def load(token: str, slug: str, purpose: str = WIZARD) -> dict[str, str]:
-    """The answers in a token made for this procedure; raises BadState otherwise."""
+def load(token: str, slug: str, purpose: str = WIZARD) -> State:
+    """The state in a token made for this procedure; raises BadState otherwise."""
     if not token:
-        return {}
+        return State()
     max_age = settings.STATE_MAX_AGE[purpose]
     try:
         payload = json.loads(_fernet(purpose).decrypt(token.encode(), ttl=max_age))
@@ -53,6 +63,9 @@ def load(token: str, slug: str, purpose: str = WIZARD) -> dict[str, str]:
     answers = payload.get("a")
     if not isinstance(answers, dict):
         raise BadState("état mal formé")
+    edit = payload.get("e")
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in answers.items()):
         raise BadState("état mal formé")
-    return answers
+    if edit is not None and not isinstance(edit, str):
+        raise BadState("état mal formé")
+    return State(answers, edit)

@@ -4,9 +4,14 @@ from guide import api, views
 
 routes = [
     path("", views.index, name="index"),
-    path("sources/", views.sources, name="sources"),
     path("demarche/<slug:slug>/", views.step, name="step"),
+    path("demarche/<slug:slug>/recapitulatif/", views.summary, name="summary"),
     path("demarche/<slug:slug>/resultat/", views.result, name="result"),
+    path("sources/", views.sources, name="sources"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("confidentialite/", views.privacy, name="privacy"),
+    path("integrer/", views.embed_help, name="embed-help"),
+    path("theme.css", views.theme_css, name="theme"),
     path("api/procedures/", api.procedure_list, name="api-list"),
     path("api/procedures/<slug:slug>/", api.procedure_detail, name="api-detail"),
     path("api/procedures/<slug:slug>/result", api.procedure_result, name="api-result"),

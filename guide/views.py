@@ -1,10 +1,41 @@
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+"""The wizard and the site's pages.
 
-from guide import engine, registry, state
+Every page works as plain HTML forms and links (post/redirect/get). With htmx, a request
+carrying HX-Request gets only the page's `content` partial, preceded by its <title>, and a
+successful answer is answered with the next page directly plus HX-Push-Url, so the address bar
+and Back/Forward behave as without JavaScript.
+"""
+
+import unicodedata
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from guide import commune, engine, registry, state
 from guide.forms import AnswerForm
+
+
+def _page(
+    request, template: str, context: dict, status: int = 200, push_url: str = ""
+) -> HttpResponse:
+    """The whole page, or for htmx its title and `content` partial (what <main> holds)."""
+    if not request.htmx:
+        return render(request, template, context, status=status)
+    title = render_to_string(f"{template}#title", context, request).strip()
+    body = render_to_string(f"{template}#content", context, request)
+    response = HttpResponse(
+        f"<title>{escape(title)} – {escape(commune.get()['name'])}</title>{body}", status=status
+    )
+    if push_url:
+        response["HX-Push-Url"] = push_url
+    return response
 
 
 def _procedure(slug: str) -> engine.Procedure:
@@ -14,21 +45,161 @@ def _procedure(slug: str) -> engine.Procedure:
     return procedure
 
 
-def _bad_state(request, procedure: engine.Procedure):
-    return render(request, "400.html", {"procedure": procedure}, status=400)
+def _bad_state(request, procedure: engine.Procedure) -> HttpResponse:
+    return _page(request, "400.html", {"procedure": procedure}, status=400)
 
 
-def _url(name: str, procedure: engine.Procedure, answers: dict[str, str]) -> str:
+def _url(
+    name: str, procedure: engine.Procedure, answers: dict[str, str], edit: str | None = None
+) -> str:
     url = reverse(name, args=[procedure.slug])
-    return f"{url}?s={state.dump(procedure.slug, answers)}" if answers else url
+    return f"{url}?s={state.dump(procedure.slug, answers, edit)}" if answers else url
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, for a search that forgives both."""
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c)
+    )
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def index(request):
+    query = request.GET.get("q", "").strip()[:100]
+    words = _fold(query).split()
     themes: dict[str, list[engine.Procedure]] = {}
     for procedure in registry.procedures().values():
-        themes.setdefault(procedure.theme or "Autres démarches", []).append(procedure)
-    return render(request, "guide/index.html", {"themes": themes})
+        haystack = _fold(f"{procedure.title} {procedure.summary} {procedure.theme}")
+        if all(word in haystack for word in words):
+            themes.setdefault(procedure.theme or "Autres démarches", []).append(procedure)
+    context = {"themes": themes, "query": query, "count": sum(len(p) for p in themes.values())}
+    if request.htmx and request.htmx.target == "resultats":
+        return render(request, "guide/index.html#results", context)
+    return _page(request, "guide/index.html", context)
+
+
+def _question_page(request, procedure, answers, question, edit=None, form=None, push_url=""):
+    asked = list(procedure.asked(answers))
+    number = next(
+        (i for i, r in enumerate(asked, 1) if r.question.id == question.id), len(asked) + 1
+    )
+    if edit:
+        back_url = _url("guide:summary", procedure, answers)
+    elif answers:
+        back_url = _url("guide:step", procedure, dict(list(answers.items())[:-1]))
+    else:
+        back_url = reverse("guide:index")
+    form = form or AnswerForm(question, initial={"answer": answers.get(question.id)})
+    context = {
+        "procedure": procedure,
+        "question": question,
+        "form": form,
+        "token": state.dump(procedure.slug, answers, edit) if answers or edit else "",
+        "number": number,
+        "total": None if edit else _total(procedure, answers, number),
+        "back_url": back_url,
+    }
+    return _page(
+        request, "guide/step.html", context, status=400 if form.errors else 200, push_url=push_url
+    )
+
+
+def _total(procedure: engine.Procedure, answers: dict[str, str], number: int) -> int | None:
+    remaining = procedure.remaining(answers)
+    return None if remaining is None else number + remaining - 1
+
+
+def _summary_page(request, procedure, answers, push_url=""):
+    rows = [
+        (reason, _url("guide:step", procedure, answers, edit=reason.question.id))
+        for reason in procedure.asked(answers)
+    ]
+    context = {
+        "procedure": procedure,
+        "rows": rows,
+        "result_url": _url("guide:result", procedure, answers),
+    }
+    return _page(request, "guide/summary.html", context, push_url=push_url)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def step(request, slug: str):
+    procedure = _procedure(slug)
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        current = state.load(data.get("s", ""), slug)
+        answers, question = procedure.check(current.answers)
+        if current.edit:
+            question = procedure.question(current.edit)
+            if question is None or current.edit not in answers:
+                raise state.BadState("question à modifier inconnue")
+    except (state.BadState, engine.AnswerError):
+        return _bad_state(request, procedure)
+    if question is None:
+        return redirect(_url("guide:summary", procedure, answers))
+    if request.method == "GET":
+        return _question_page(request, procedure, answers, question, current.edit)
+    form = AnswerForm(question, request.POST)
+    if not form.is_valid():
+        return _question_page(request, procedure, answers, question, current.edit, form)
+    value = form.cleaned_data["answer"]
+    # Changing an earlier answer keeps the later answers that still apply.
+    answers = (
+        procedure.prune({**answers, question.id: value})
+        if current.edit
+        else {**answers, question.id: value}
+    )
+    _, following = procedure.check(answers)
+    if following is None:
+        target = _url("guide:summary", procedure, answers)
+        return (
+            _summary_page(request, procedure, answers, target) if request.htmx else redirect(target)
+        )
+    target = _url("guide:step", procedure, answers)
+    return (
+        _question_page(request, procedure, answers, following, push_url=target)
+        if request.htmx
+        else redirect(target)
+    )
+
+
+def _complete_answers(request, slug: str):
+    """(procedure, answers, None) for a complete state, or (procedure, None, response)."""
+    procedure = _procedure(slug)
+    try:
+        answers = state.load(request.GET.get("s", ""), slug).answers
+        step = procedure.next_step(answers)
+    except (state.BadState, engine.AnswerError):
+        return procedure, None, _bad_state(request, procedure)
+    if isinstance(step, engine.Question):
+        return procedure, None, redirect(_url("guide:step", procedure, answers))
+    return procedure, step, None
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def summary(request, slug: str):
+    procedure, result, response = _complete_answers(request, slug)
+    if response:
+        return response
+    return _summary_page(request, procedure, {r.question.id: r.option.id for r in result.answers})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def result(request, slug: str):
+    procedure, outcome, response = _complete_answers(request, slug)
+    if response:
+        return response
+    answers = {r.question.id: r.option.id for r in outcome.answers}
+    context = {
+        "procedure": procedure,
+        "result": outcome,
+        "summary_url": _url("guide:summary", procedure, answers),
+    }
+    return _page(request, "guide/result.html", context)
 
 
 @require_GET
@@ -36,44 +207,29 @@ def sources(request):
     return render(request, "guide/sources.html", {"procedures": registry.procedures().values()})
 
 
-@require_http_methods(["GET", "POST"])
-def step(request, slug: str):
-    procedure = _procedure(slug)
-    token = request.POST.get("s", "") if request.method == "POST" else request.GET.get("s", "")
-    try:
-        answers = state.load(token, slug)
-        answers, question = procedure.check(answers)
-    except (state.BadState, engine.AnswerError):
-        return _bad_state(request, procedure)
-    if question is None:
-        return redirect(_url("guide:result", procedure, answers))
-    form = AnswerForm(
-        question, request.POST if request.method == "POST" else None, initial={"s": token}
-    )
-    if form.is_valid():
-        return redirect(
-            _url("guide:step", procedure, {**answers, question.id: form.cleaned_data["answer"]})
-        )
-    previous = dict(list(answers.items())[:-1])
-    context = {
-        "procedure": procedure,
-        "question": question,
-        "form": form,
-        "number": len(answers) + 1,
-        "remaining": procedure.remaining(answers),
-        "back_url": _url("guide:step", procedure, previous) if answers else reverse("guide:index"),
-    }
-    return render(request, "guide/step.html", context, status=400 if form.errors else 200)
+@require_GET
+def accessibility(request):
+    return render(request, "guide/accessibility.html")
 
 
 @require_GET
-def result(request, slug: str):
-    procedure = _procedure(slug)
-    try:
-        answers = state.load(request.GET.get("s", ""), slug)
-        outcome = procedure.next_step(answers)
-    except (state.BadState, engine.AnswerError):
-        return _bad_state(request, procedure)
-    if isinstance(outcome, engine.Question):
-        return redirect(_url("guide:step", procedure, answers))
-    return render(request, "guide/result.html", {"procedure": procedure, "result": outcome})
+def privacy(request):
+    context = {"max_age_hours": settings.STATE_MAX_AGE[state.WIZARD] // 3600}
+    return render(request, "guide/privacy.html", context)
+
+
+@require_GET
+def embed_help(request):
+    return render(request, "guide/embed.html", {"embed_url": request.build_absolute_uri("/embed/")})
+
+
+@require_GET
+@cache_control(max_age=300)
+def theme_css(request):
+    colours = commune.get()["colours"]
+    css = (
+        ":root { "
+        + " ".join(f"--{name.replace('_', '-')}: {value};" for name, value in colours.items())
+        + " }\n"
+    )
+    return HttpResponse(css, content_type="text/css; charset=utf-8")

@@ -9,7 +9,7 @@ from guide import state
 
 def test_round_trip():
     token = state.dump("demo", {"lieu": "france"})
-    assert state.load(token, "demo") == {"lieu": "france"}
+    assert state.load(token, "demo").answers == {"lieu": "france"}
 
 
 def test_answers_are_not_readable_in_the_token():
@@ -19,7 +19,7 @@ def test_answers_are_not_readable_in_the_token():
 
 
 def test_empty_token_means_no_answers():
-    assert state.load("", "demo") == {}
+    assert state.load("", "demo") == state.State()
 
 
 def test_tampered_token_is_refused():
@@ -54,7 +54,7 @@ def test_token_from_the_previous_secret_key_is_accepted(settings):
     token = state.dump("demo", {"lieu": "france"})
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "a-new-secret-key"
-    assert state.load(token, "demo") == {"lieu": "france"}
+    assert state.load(token, "demo").answers == {"lieu": "france"}
 
 
 def test_token_from_an_unknown_key_is_refused(settings):
@@ -62,3 +62,8 @@ def test_token_from_an_unknown_key_is_refused(settings):
     settings.SECRET_KEY = "a-new-secret-key"
     with pytest.raises(state.BadState):
         state.load(token, "demo")
+
+
+def test_the_question_being_changed_travels_in_the_token():
+    token = state.dump("demo", {"lieu": "france"}, edit="lieu")
+    assert state.load(token, "demo") == state.State({"lieu": "france"}, "lieu")

@@ -31,8 +31,12 @@ def test_a_resident_walks_to_the_result(client, loaded):
     url = STEP
     for value in ("vole", "autre", "france", "pluriannuelle", "general"):
         url = answer(client, url, value)
-    assert url.startswith(reverse("guide:step", args=[SLUG]))
-    result_url = client.get(url)["Location"]
+    assert url.startswith(reverse("guide:summary", args=[SLUG]))
+    summary = client.get(url).content.decode()
+    assert "Vérifiez vos réponses" in summary
+    result_url = (
+        re.search(r'<a class="button" href="([^"]+)"', summary).group(1).replace("&amp;", "&")
+    )
     page = client.get(result_url)
     html = page.content.decode()
     assert page.status_code == 200
@@ -65,6 +69,7 @@ def test_missing_answer_shows_an_error_not_a_crash(client, loaded):
 def test_unknown_option_shows_an_error(client, loaded):
     response = client.post(STEP, {"s": "", "answer": "mars"})
     assert response.status_code == 400
+    assert "Cette réponse n&#x27;existe pas" in response.content.decode()
 
 
 @pytest.mark.parametrize("token", ["abc", "gAAAAA" + "x" * 80, ""])
@@ -84,6 +89,45 @@ def test_unknown_procedure_is_a_404(client, loaded):
     assert client.get(reverse("guide:step", args=["inconnue"])).status_code == 404
 
 
+def test_changing_an_answer_keeps_the_later_answers_that_still_apply(client, loaded):
+    answers = {
+        "evenement": "vole",
+        "statut": "autre",
+        "lieu": "france",
+        "carte": "pluriannuelle",
+        "mention_pluriannuelle": "general",
+    }
+    edit = state.dump(SLUG, answers, edit="evenement")
+    page = client.get(STEP, {"s": edit}).content.decode()
+    assert re.search(r'id="reponse-vole"\s+checked', page)
+    response = client.post(STEP, {"s": edit, "answer": "perdu"})
+    target = response["Location"]
+    assert target.startswith(reverse("guide:summary", args=[SLUG]))
+    kept = state.load(target.partition("?s=")[2], SLUG).answers
+    assert kept == {**answers, "evenement": "perdu"}
+
+
+def test_changing_an_answer_that_opens_a_new_question_asks_it(client, loaded):
+    answers = {"evenement": "perdu", "statut": "europeen"}
+    response = client.post(STEP, {"s": state.dump(SLUG, answers, edit="statut"), "answer": "autre"})
+    target = response["Location"]
+    assert target.startswith(STEP)
+    html = client.get(target).content.decode()
+    assert "Où était votre carte" in html
+
+
+def test_editing_a_question_that_was_not_asked_is_a_400(client, loaded):
+    token = state.dump(SLUG, {"evenement": "perdu", "statut": "europeen"}, edit="carte")
+    assert client.get(STEP, {"s": token}).status_code == 400
+
+
+def test_summary_lists_answers_with_links_to_change_them(client, loaded):
+    token = state.dump(SLUG, {"evenement": "perdu", "statut": "europeen"})
+    html = client.get(reverse("guide:summary", args=[SLUG]), {"s": token}).content.decode()
+    assert "Je l&#x27;ai perdu" in html
+    assert html.count(">Modifier<") == 2
+
+
 def test_incomplete_result_redirects_to_the_next_question(client, loaded):
     token = state.dump(SLUG, {"evenement": "vole"})
     response = client.get(reverse("guide:result", args=[SLUG]), {"s": token})
@@ -100,6 +144,13 @@ def test_wizard_step_and_result_make_no_query_after_warm_up(
     with django_assert_num_queries(0):
         assert client.get(STEP, {"s": state.dump(SLUG, {"evenement": "vole"})}).status_code == 200
         assert client.post(STEP, {"s": "", "answer": "perdu"}).status_code == 302
+        assert (
+            client.post(
+                STEP, {"s": "", "answer": "perdu"}, headers={"HX-Request": "true"}
+            ).status_code
+            == 200
+        )
+        assert client.get(reverse("guide:summary", args=[SLUG]), {"s": token}).status_code == 200
         assert client.get(reverse("guide:result", args=[SLUG]), {"s": token}).status_code == 200
 
 
@@ -154,6 +205,7 @@ def test_every_outcome_of_every_procedure_is_reached_through_the_site(client, lo
                 response = client.post(step_url, {"s": token, "answer": value})
                 assert response.status_code == 302
                 token = response["Location"].partition("?s=")[2]
+            assert response["Location"].startswith(reverse("guide:summary", args=[slug]))
             page = client.get(reverse("guide:result", args=[slug]), {"s": token})
             assert page.status_code == 200, (slug, outcome_id)
             assert (

@@ -1,0 +1,101 @@
+"""An htmx response applied to the page gives the page the server renders without htmx.
+
+The browser side of htmx (swap into <main id="contenu">, title from the response, URL from
+HX-Push-Url) is simulated here for the one swap mode we use: innerHTML of <main>.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from guide import state
+
+pytestmark = pytest.mark.django_db
+SLUG = "titre-sejour-perdu-vole"
+STEP = reverse("guide:step", args=[SLUG])
+HTMX = {"HX-Request": "true", "HX-Target": "contenu", "HX-Current-URL": "http://testserver/"}
+MAIN = re.compile(r'(<main id="contenu"[^>]*>)(.*?)(</main>)', re.S)
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_\-=]+")
+
+
+def readable(html: str) -> str:
+    """Tokens differ at every render (random IV, timestamp): compare what they carry instead."""
+
+    def decode(match):
+        current = state.load(match.group(0), SLUG)
+        return f"STATE({sorted(current.answers.items())}, {current.edit})"
+
+    return re.sub(r"\s+", " ", TOKEN.sub(decode, html)).strip()
+
+
+def apply_htmx(page: str, response: str) -> str:
+    """What the browser shows after htmx swaps `response` into <main> of `page`."""
+    title = TITLE.match(response)
+    assert title, "an htmx response starts with the new page's <title>"
+    body = response[title.end() :]
+    page = TITLE.sub(lambda _: f"<title>{title.group(1)}</title>", page, count=1)
+    return MAIN.sub(lambda m: m.group(1) + body + m.group(3), page, count=1)
+
+
+def assert_same_page(client, before_url, response, expected_url=None):
+    expected_url = expected_url or response["HX-Push-Url"]
+    before = client.get(before_url).content.decode()
+    fresh = client.get(expected_url).content.decode()
+    assert readable(apply_htmx(before, response.content.decode())) == readable(fresh)
+
+
+def test_answer_with_htmx_gives_the_next_question_page(client, loaded):
+    response = client.post(STEP, {"s": "", "answer": "vole"}, headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Push-Url"].startswith(STEP + "?s=")
+    assert response["Vary"] == "HX-Request"
+    assert_same_page(client, STEP, response)
+
+
+def test_last_answer_with_htmx_gives_the_summary_page(client, loaded):
+    token = state.dump(SLUG, {"evenement": "perdu"})
+    before = f"{STEP}?s={token}"
+    response = client.post(STEP, {"s": token, "answer": "europeen"}, headers=HTMX)
+    assert response["HX-Push-Url"].startswith(reverse("guide:summary", args=[SLUG]))
+    assert_same_page(client, before, response)
+
+
+def test_result_link_with_htmx_gives_the_result_page(client, loaded):
+    token = state.dump(SLUG, {"evenement": "perdu", "statut": "europeen"})
+    summary = f"{reverse('guide:summary', args=[SLUG])}?s={token}"
+    result = f"{reverse('guide:result', args=[SLUG])}?s={token}"
+    response = client.get(result, headers=HTMX)
+    assert_same_page(client, summary, response, expected_url=result)
+
+
+def test_back_link_with_htmx_gives_the_previous_question(client, loaded):
+    token = state.dump(SLUG, {"evenement": "perdu", "statut": "autre"})
+    back = f"{STEP}?s={state.dump(SLUG, {'evenement': 'perdu'})}"
+    response = client.get(back, headers=HTMX)
+    assert_same_page(client, f"{STEP}?s={token}", response, expected_url=back)
+
+
+def test_missing_answer_with_htmx_gives_the_same_error_page(client, loaded):
+    htmx = client.post(STEP, {"s": ""}, headers=HTMX)
+    plain = client.post(STEP, {"s": ""})
+    assert htmx.status_code == plain.status_code == 400
+    assert readable(
+        apply_htmx(client.get(STEP).content.decode(), htmx.content.decode())
+    ) == readable(plain.content.decode())
+
+
+def test_tampered_state_with_htmx_gives_the_friendly_400(client, loaded):
+    response = client.post(STEP, {"s": "gAAAAAbroken", "answer": "vole"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "Votre parcours ne peut pas continuer" in response.content.decode()
+
+
+def test_live_search_fragment_matches_the_plain_search(client, loaded):
+    fragment = client.get(
+        "/", {"q": "carte"}, headers={**HTMX, "HX-Target": "resultats"}
+    ).content.decode()
+    page = client.get("/", {"q": "carte"}).content.decode()
+    inner = re.search(r'<div id="resultats">(.*?)</div>\s*</main>', page, re.S).group(1)
+    assert readable(fragment) == readable(inner)

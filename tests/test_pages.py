@@ -1,0 +1,118 @@
+"""Home search, commune theming, embed mode, legal pages and response headers."""
+
+import pytest
+from django.core.checks import run_checks
+from django.urls import reverse
+
+from guide import commune
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_filters_procedures_without_accents_or_case(client, loaded):
+    html = client.get("/", {"q": "NATIONALITE"}).content.decode()
+    assert "Réintégration dans la nationalité française" in html
+    assert "Attestation d&#x27;accueil" not in html
+    assert "1 démarche pour" in html
+
+
+def test_search_without_match_says_so(client, loaded):
+    html = client.get("/", {"q": "permis de conduire"}).content.decode()
+    assert "Aucune démarche ne correspond" in html
+
+
+def test_home_groups_procedures_by_theme(client, loaded):
+    html = client.get("/").content.decode()
+    assert html.index("Étrangers en France") < html.index("Attestation d&#x27;accueil")
+    assert "Nationalité française" in html
+
+
+def test_theme_css_carries_the_commune_colours(client):
+    response = client.get(reverse("guide:theme"))
+    assert response["Content-Type"].startswith("text/css")
+    assert "--accent: #1d4f91;" in response.content.decode()
+
+
+def test_commune_name_and_logo_are_on_every_page(client, loaded):
+    html = client.get("/").content.decode()
+    assert "Luberon Monts de Vaucluse Agglomération" in html
+    assert "guide/img/demo-logo.svg" in html
+
+
+def test_badly_contrasted_colours_are_reported(settings, tmp_path):
+    path = tmp_path / "commune.json"
+    path.write_text('{"name": "Test", "colours": {"accent": "#ffff00", "accent_text": "#ffffff"}}')
+    settings.COMMUNE_FILE = path
+    commune.get.cache_clear()
+    try:
+        ids = {message.id for message in run_checks()}
+    finally:
+        commune.get.cache_clear()
+    assert {"guide.W003", "guide.W004"} <= ids
+
+
+def test_invalid_colour_falls_back_to_the_default(settings, tmp_path):
+    path = tmp_path / "commune.json"
+    path.write_text('{"name": "Test", "colours": {"accent": "red; background: url(x)"}}')
+    settings.COMMUNE_FILE = path
+    commune.get.cache_clear()
+    try:
+        assert commune.get()["colours"]["accent"] == "#1d4f91"
+    finally:
+        commune.get.cache_clear()
+
+
+def test_pages_cannot_be_framed_outside_embed_mode(client, loaded):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_embed_mode_has_no_header_and_allows_the_commune_origin(client, loaded):
+    response = client.get("/embed/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "site-header" not in html
+    assert "site-footer" not in html
+    assert "X-Frame-Options" not in response
+    assert (
+        "frame-ancestors https://www.luberonmontsdevaucluse.fr"
+        in response["Content-Security-Policy"]
+    )
+    assert 'href="/embed/demarche/titre-sejour-perdu-vole/"' in html
+
+
+def test_embed_mode_keeps_its_prefix_through_the_wizard(client, loaded):
+    response = client.post("/embed/demarche/titre-sejour-perdu-vole/", {"s": "", "answer": "perdu"})
+    assert response["Location"].startswith("/embed/demarche/titre-sejour-perdu-vole/?s=")
+    assert (
+        client.get("/").content.decode().count('href="/demarche/') >= 1
+    )  # prefix reset afterwards
+
+
+def test_content_security_policy_forbids_inline_and_external_code(client, loaded):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "default-src 'self'" in policy
+
+
+def test_no_cookie_is_ever_set(client, loaded):
+    client.get("/")
+    client.post(
+        reverse("guide:step", args=["titre-sejour-perdu-vole"]), {"s": "", "answer": "perdu"}
+    )
+    assert not client.cookies
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("guide:accessibility", "Défenseur des droits"),
+        ("guide:privacy", "Rien n'est enregistré sur nos serveurs"),
+        ("guide:embed-help", '&lt;iframe src="http://testserver/embed/"'),
+    ],
+)
+def test_legal_and_help_pages(client, loaded, name, text):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert text in response.content.decode()
