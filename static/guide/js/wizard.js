@@ -13,6 +13,15 @@
     if (region) region.textContent = heading.textContent.trim();
   });
 
+  // htmx 2 writes the current address (which carries the encrypted answers) to sessionStorage
+  // at every navigation, even with its history cache off. It works without it: wipe it.
+  function forgetHistoryPath() {
+    try { sessionStorage.removeItem("htmx-current-path-for-history"); } catch (e) { /* storage blocked */ }
+  }
+  ["DOMContentLoaded", "htmx:pushedIntoHistory", "htmx:replacedInHistory", "htmx:historyRestore", "htmx:afterSettle"]
+    .forEach(function (name) { document.addEventListener(name, forgetHistoryPath); });
+  forgetHistoryPath();
+
   // The print button needs JavaScript: show it only when it works.
   function showPrintButtons(root) {
     root.querySelectorAll("[data-print]:not([data-ready])").forEach(function (button) {
