@@ -66,6 +66,12 @@ def main():
     )
     measure("GET question (4th)", lambda: client.get(step, {"s": middle}))
     measure("POST answer (redirect)", lambda: client.post(step, {"s": middle, "answer": "un_an"}))
+    htmx = {"HX-Request": "true", "HX-Target": "contenu"}
+    measure(
+        "POST answer (htmx swap)",
+        lambda: client.post(step, {"s": middle, "answer": "un_an"}, headers=htmx),
+    )
+    measure("GET summary", lambda: client.get(f"/demarche/{SLUG}/recapitulatif/", {"s": full}))
     measure("GET result", lambda: client.get(f"/demarche/{SLUG}/resultat/", {"s": full}))
 
 
