@@ -4,11 +4,19 @@ export UV_PYTHON_DOWNLOADS := never
 UV := python3 -m uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup browser-deps
+# Debian packages, installed only when missing (needs root, as on CI).
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+APT_END = >/dev/null; else echo "Missing system packages: run as root, or install them with apt-get"; exit 1; fi
 
-setup:
+.PHONY: run test setup system-deps browser-deps
+
+setup: system-deps
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
+
+# WeasyPrint (the PDF) needs Pango.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 $(APT_END); }
 
 run: setup
 	GUIDE_DEBUG=1 $(UV) run python manage.py migrate --verbosity 0
@@ -17,8 +25,7 @@ run: setup
 
 # Browser tests need Debian's Chromium (Playwright's own download does not work here) and axe-core.
 browser-deps:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	  || { echo "Install Chromium first: sudo apt-get install chromium"; exit 1; }
+	@command -v chromium >/dev/null || { $(APT_INSTALL) chromium $(APT_END); }
 	cd tests/browser && npm ci --no-audit --no-fund --silent
 
 test: setup browser-deps

@@ -138,4 +138,11 @@ COMMUNE_FILE = Path(
     os.environ.get("GUIDE_COMMUNE_FILE", BASE_DIR / "fixtures" / "demo-commune.json")
 )
 # How long an encrypted wizard state stays valid, in seconds.
-STATE_MAX_AGE = {"wizard": int(os.environ.get("GUIDE_STATE_MAX_AGE", 2 * 3600))}
+# How long a printed link (QR code) on a PDF reopens the result, in seconds.
+STATE_MAX_AGE = {
+    "wizard": int(os.environ.get("GUIDE_STATE_MAX_AGE", 2 * 3600)),
+    "link": int(os.environ.get("GUIDE_LINK_MAX_AGE", 30 * 24 * 3600)),
+}
+# At most this many PDFs render at once per process, so that a burst cannot starve wizard steps.
+PDF_CONCURRENCY = int(os.environ.get("GUIDE_PDF_CONCURRENCY", "2"))
+PDF_WAIT_SECONDS = float(os.environ.get("GUIDE_PDF_WAIT_SECONDS", "5"))

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import struct
+import time
 from dataclasses import dataclass, field
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
@@ -69,3 +74,57 @@ def load(token: str, slug: str, purpose: str = WIZARD) -> State:
     if edit is not None and not isinstance(edit, str):
         raise BadState("état mal formé")
     return State(answers, edit)
+
+
+# Printed links --------------------------------------------------------------------------
+# The PDF carries a link (and its QR code) that reopens the result. It must be short enough to
+# type, so it is not a Fernet token: the answers become one byte per question (the option's
+# position, 255 when not asked), with a 4-byte expiry, sealed with AES-GCM. The procedure's
+# question and option ids are authenticated with it, so a link made before the procedure's
+# questions changed is refused instead of being read with the wrong options.
+
+LINK = "link"
+
+
+def _link_key() -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=16, salt=None, info=b"guide.state.link")
+    return hkdf.derive(settings.SECRET_KEY.encode())
+
+
+def _shape(procedure) -> bytes:
+    return "|".join(
+        f"{q.id}:{','.join(o.id for o in q.options)}" for q in procedure.questions
+    ).encode()
+
+
+def dump_link(procedure, answers: dict[str, str], now: float | None = None) -> tuple[str, int]:
+    """A short token for these answers and its expiry (a Unix time)."""
+    expires = int((now or time.time()) + settings.STATE_MAX_AGE[LINK])
+    positions = bytes(
+        next((i for i, o in enumerate(q.options) if o.id == answers.get(q.id)), 255)
+        for q in procedure.questions
+    )
+    nonce = os.urandom(12)
+    sealed = AESGCM(_link_key()).encrypt(
+        nonce, struct.pack(">I", expires) + positions, _shape(procedure)
+    )
+    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("="), expires
+
+
+def load_link(procedure, token: str, now: float | None = None) -> dict[str, str]:
+    """The answers in a printed link; raises BadState if it is tampered with, stale or expired."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        plain = AESGCM(_link_key()).decrypt(raw[:12], raw[12:], _shape(procedure))
+    except (ValueError, InvalidTag, TypeError) as exc:
+        raise BadState("lien invalide") from exc
+    (expires,) = struct.unpack(">I", plain[:4])
+    if expires < (now or time.time()) or len(plain) - 4 != len(procedure.questions):
+        raise BadState("lien expiré")
+    answers = {}
+    for question, position in zip(procedure.questions, plain[4:], strict=True):
+        if position != 255:
+            if position >= len(question.options):
+                raise BadState("lien mal formé")
+            answers[question.id] = question.options[position].id
+    return answers

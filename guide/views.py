@@ -6,19 +6,22 @@ successful answer is answered with the next page directly plus HX-Push-Url, so t
 and Back/Forward behave as without JavaScript.
 """
 
+import datetime as dt
 import unicodedata
 
+import segno
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from guide import commune, engine, registry, state
+from guide import commune, engine, pdf, registry, state
 from guide.forms import AnswerForm
 
 
@@ -198,8 +201,53 @@ def result(request, slug: str):
         "procedure": procedure,
         "result": outcome,
         "summary_url": _url("guide:summary", procedure, answers),
+        "pdf_url": _url("guide:pdf", procedure, answers),
     }
     return _page(request, "guide/result.html", context)
+
+
+@require_GET
+def result_pdf(request, slug: str):
+    procedure, outcome, response = _complete_answers(request, slug)
+    if response:
+        return response
+    answers = {r.question.id: r.option.id for r in outcome.answers}
+    token, expires = state.dump_link(procedure, answers)
+    link_url = request.build_absolute_uri(reverse("guide:link", args=[slug, token]))
+    context = {
+        "procedure": procedure,
+        "result": outcome,
+        "situation": [r for r in outcome.answers if not r.question.sensitive],
+        "produced": timezone.localtime(),
+        "link_url": link_url,
+        "link_expires": dt.datetime.fromtimestamp(expires, tz=dt.UTC),
+        "qr_data_uri": segno.make(link_url, error="m").svg_data_uri(scale=4, border=2),
+        "commune": commune.get(),
+        "paper": True,  # compact source references; the sources list gives titles and dates
+    }
+    try:
+        document = pdf.render(context, request)
+    except pdf.Busy:
+        busy = render(request, "503.html", status=503)
+        busy["Retry-After"] = "5"
+        return busy
+    response = HttpResponse(document, content_type="application/pdf")
+    # The file name says which procedure, never the visitor's situation.
+    response["Content-Disposition"] = f'attachment; filename="{slug}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def link(request, slug: str, token: str):
+    """A printed link (QR code): reopens the result with a fresh wizard token."""
+    procedure = _procedure(slug)
+    try:
+        answers = state.load_link(procedure, token)
+        procedure.next_step(answers)
+    except (state.BadState, engine.AnswerError):
+        return _bad_state(request, procedure)
+    return redirect(_url("guide:result", procedure, answers))
 
 
 @require_GET

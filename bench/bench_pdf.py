@@ -1,0 +1,111 @@
+"""PDF rendering speed, size and memory, in a warm process.
+
+    GUIDE_DEBUG=1 uv run python bench/bench_pdf.py [renders, default 30] [memory renders, default 500]
+
+Renders the reference checklist (the longest result among all procedures and paths) and a
+one-line document with the same stylesheet and fonts; prints median and p95 of each, their
+ratio, the PDF size, and the process RSS after 100 and after all memory renders.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
+
+import django
+
+django.setup()
+
+import segno  # noqa: E402 (after django.setup)
+from django.conf import settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from guide import commune, pdf, state  # noqa: E402
+from guide.loader import read_directory  # noqa: E402
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def longest_result():
+    best = None
+    for procedure in read_directory(settings.PROCEDURES_DIR).compile().values():
+        for answers in procedure.paths():
+            result = procedure.result(answers)
+            size = sum(1 for _ in result.lines())
+            if best is None or size > best[0]:
+                best = (size, procedure, answers, result)
+    return best
+
+
+def context_for(procedure, answers, result) -> dict:
+    token, _ = state.dump_link(procedure, answers)
+    link = f"https://guide.example/r/{procedure.slug}/{token}/"
+    return {
+        "procedure": procedure,
+        "result": result,
+        "situation": [r for r in result.answers if not r.question.sensitive],
+        "produced": timezone.now(),
+        "link_url": link,
+        "link_expires": timezone.now(),
+        "qr_data_uri": segno.make(link, error="m").svg_data_uri(scale=4, border=2),
+        "commune": commune.get(),
+        "paper": True,
+    }
+
+
+def one_line() -> bytes:
+    fonts, stylesheet, fetcher = pdf._resources()
+    html = HTML(
+        string='<html lang="fr"><head><title>Une ligne</title></head><body><p>Une ligne.</p></body></html>',
+        base_url=pdf.BASE_URL,
+        url_fetcher=fetcher,
+    )
+    return html.write_pdf(stylesheets=[stylesheet], font_config=fonts, **pdf.WRITE_OPTIONS)
+
+
+def timed(function, runs: int) -> tuple[list[float], bytes]:
+    function()  # warm-up
+    timings, output = [], b""
+    for _ in range(runs):
+        start = time.perf_counter()
+        output = function()
+        timings.append((time.perf_counter() - start) * 1000)
+    return sorted(timings), output
+
+
+def p95(values: list[float]) -> float:
+    return values[max(0, int(len(values) * 0.95) - 1)]
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    memory_runs = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+    size, procedure, answers, result = longest_result()
+    context = context_for(procedure, answers, result)
+    pdf.warm_up()
+    checklist, document = timed(lambda: pdf.render(context), runs)
+    line, _ = timed(one_line, runs)
+    print(f"reference checklist: {procedure.slug}, {size} lines, {len(document) / 1024:.1f} KiB")
+    print(
+        f"  checklist median {statistics.median(checklist):6.1f} ms   p95 {p95(checklist):6.1f} ms   ({runs} renders)"
+    )
+    print(
+        f"  one line  median {statistics.median(line):6.1f} ms   p95 {p95(line):6.1f} ms   ({runs} renders)"
+    )
+    print(f"  ratio of medians {statistics.median(checklist) / statistics.median(line):.2f}")
+    for index in range(1, memory_runs + 1):
+        pdf.render(context)
+        if index % 100 == 0 or index == memory_runs:
+            print(f"  RSS after {index} renders: {rss_mib():.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""The PDF checklist: content per scenario, accessibility tags, privacy, the printed link."""
+
+import io
+import re
+import threading
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from guide import pdf, state
+from tests.test_procedures import SCENARIOS
+
+pytestmark = pytest.mark.django_db
+
+
+def two_per_procedure():
+    picked = {}
+    for scenario in SCENARIOS:
+        picked.setdefault(scenario["procedure"], []).append(scenario)
+    return [s for scenarios in picked.values() for s in (scenarios[0], scenarios[-1])]
+
+
+def get_pdf(client, slug, answers):
+    return client.get(reverse("guide:pdf", args=[slug]), {"s": state.dump(slug, answers)})
+
+
+def text_of(document: bytes) -> str:
+    reader = PdfReader(io.BytesIO(document))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.mark.parametrize(
+    "scenario", two_per_procedure(), ids=lambda s: f"{s['procedure']}:{s['outcome']}"
+)
+def test_pdf_holds_the_documents_total_and_offices_of_the_scenario(
+    client, loaded, compiled, scenario
+):
+    response = get_pdf(client, scenario["procedure"], scenario["answers"])
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = text_of(response.content)
+    result = compiled[scenario["procedure"]].result(scenario["answers"])
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731 (pypdf puts line breaks anywhere)
+    for line in result.documents:
+        assert squeeze(line.item.text) in squeeze(text), line.item.id
+    for line in result.offices:
+        assert squeeze(line.item.office.name) in squeeze(text), line.item.office.id
+    if result.fees.lines:
+        assert squeeze(f"Total {scenario['total'].replace('.', ',')} €") in squeeze(text)
+    assert squeeze(result.outcome.title) in squeeze(text)
+    assert "ne remplacent pas l'examen de votre dossier" in text
+    assert re.search(r"Page 1 / \d", text)
+
+
+def test_pdf_is_tagged_with_language_and_title(client, loaded):
+    answers = SCENARIOS[0]["answers"]
+    reader = PdfReader(io.BytesIO(get_pdf(client, SCENARIOS[0]["procedure"], answers).content))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "fr"
+    assert reader.metadata.title.startswith("Titre de séjour perdu ou volé")
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_pdf_is_never_stored_and_its_name_says_nothing_personal(client, loaded):
+    answers = {
+        "evenement": "perdu",
+        "statut": "autre",
+        "lieu": "france",
+        "carte": "un_an",
+        "protection": "oui",
+    }
+    response = get_pdf(client, "titre-sejour-perdu-vole", answers)
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"] == 'attachment; filename="titre-sejour-perdu-vole.pdf"'
+    text = text_of(response.content)
+    assert "protéger ?" not in text  # the sensitive question is not in "Votre situation"
+
+
+def test_tampered_state_gets_the_400_page_not_a_pdf(client, loaded):
+    response = client.get(
+        reverse("guide:pdf", args=["titre-sejour-perdu-vole"]), {"s": "gAAAAAabime"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_printed_link_reopens_the_result(client, loaded, compiled):
+    answers = SCENARIOS[0]["answers"]
+    text = text_of(get_pdf(client, "titre-sejour-perdu-vole", answers).content)
+    url = re.search(
+        r"(http://testserver/r/titre-sejour-perdu-vole/[A-Za-z0-9_-]+/)", text.replace(" ", "")
+    ).group(1)
+    assert len(url.split("/")[-2]) <= 60
+    response = client.get(url.removeprefix("http://testserver"))
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert (
+        compiled["titre-sejour-perdu-vole"].result(answers).outcome.title in page.content.decode()
+    )
+
+
+def test_printed_link_expires_and_refuses_tampering(permit):
+    answers = SCENARIOS[0]["answers"]
+    token, expires = state.dump_link(permit, answers, now=1_000_000)
+    assert state.load_link(permit, token, now=expires - 1) == answers
+    with pytest.raises(state.BadState):
+        state.load_link(permit, token, now=expires + 1)
+    tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    with pytest.raises(state.BadState):
+        state.load_link(permit, tampered)
+
+
+def test_printed_link_is_refused_when_the_questions_changed(permit, compiled):
+    token, _ = state.dump_link(permit, SCENARIOS[0]["answers"])
+    with pytest.raises(state.BadState):
+        state.load_link(compiled["attestation-accueil"], token)
+
+
+def test_fetcher_serves_static_files_and_refuses_the_network():
+    fetcher = pdf.StaticOnlyFetcher()
+    font = fetcher.fetch(pdf.BASE_URL + "static/guide/fonts/guide-sans.ttf")
+    assert font.read(4) == b"\x00\x01\x00\x00"
+    for url in (
+        "https://example.org/x.css",
+        "file:///etc/passwd",
+        pdf.BASE_URL + "static/../../etc/passwd",
+    ):
+        with pytest.raises(ValueError, match="ressource refusée"):
+            fetcher.fetch(url)
+
+
+def test_a_burst_of_pdfs_gets_a_503_instead_of_queuing_forever(
+    client, loaded, settings, monkeypatch
+):
+    settings.PDF_WAIT_SECONDS = 0.05
+    monkeypatch.setattr(pdf, "_slots", threading.BoundedSemaphore(1))
+    pdf._slots.acquire()  # another request is rendering
+    response = get_pdf(client, SCENARIOS[0]["procedure"], SCENARIOS[0]["answers"])
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def test_result_page_links_to_the_pdf(client, loaded):
+    answers = SCENARIOS[0]["answers"]
+    html = client.get(
+        reverse("guide:result", args=["titre-sejour-perdu-vole"]),
+        {"s": state.dump("titre-sejour-perdu-vole", answers)},
+    ).content.decode()
+    assert "Télécharger en PDF" in html
+    assert "/demarche/titre-sejour-perdu-vole/resultat.pdf?s=" in html
+
+
+def test_pdf_scenarios_cover_every_procedure_twice():
+    assert len(two_per_procedure()) == 8
