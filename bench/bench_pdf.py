@@ -3,8 +3,9 @@
     GUIDE_DEBUG=1 uv run python bench/bench_pdf.py [renders, default 30] [memory renders, default 500]
 
 Renders the reference checklist (the longest result among all procedures and paths) and a
-one-line document with the same stylesheet and fonts; prints median and p95 of each, their
-ratio, the PDF size, and the process RSS after 100 and after all memory renders.
+one-line document through the same worker pool, stylesheet and fonts; prints median and p95 of
+each, their ratio, the PDF size, and the RSS of the web process and of the workers every 100
+renders (workers are replaced after guide.pdf.RENDERS_PER_WORKER renders).
 """
 
 import os
@@ -23,9 +24,8 @@ django.setup()
 import segno  # noqa: E402 (after django.setup)
 from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from weasyprint import HTML  # noqa: E402
 
-from guide import commune, pdf, state  # noqa: E402
+from guide import commune, pdf, pdf_worker, state  # noqa: E402
 from guide.loader import read_directory  # noqa: E402
 
 
@@ -61,14 +61,25 @@ def context_for(procedure, answers, result) -> dict:
     }
 
 
+ONE_LINE = (
+    '<html lang="fr"><head><title>Une ligne</title></head><body><p>Une ligne.</p></body></html>'
+)
+
+
 def one_line() -> bytes:
-    fonts, stylesheet, fetcher = pdf._resources()
-    html = HTML(
-        string='<html lang="fr"><head><title>Une ligne</title></head><body><p>Une ligne.</p></body></html>',
-        base_url=pdf.BASE_URL,
-        url_fetcher=fetcher,
-    )
-    return html.write_pdf(stylesheets=[stylesheet], font_config=fonts, **pdf.WRITE_OPTIONS)
+    """The same path as a real PDF (worker pool, same stylesheet and fonts), for one line of text."""
+    return pdf._pool().submit(pdf_worker.render, ONE_LINE).result()
+
+
+def worker_rss_mib() -> list[float]:
+    sizes = []
+    for pid in list(pdf._pool()._processes):
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                sizes.append(int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+        except OSError:
+            pass
+    return sizes
 
 
 def timed(function, runs: int) -> tuple[list[float], bytes]:
@@ -104,7 +115,10 @@ def main() -> None:
     for index in range(1, memory_runs + 1):
         pdf.render(context)
         if index % 100 == 0 or index == memory_runs:
-            print(f"  RSS after {index} renders: {rss_mib():.1f} MiB")
+            workers = ", ".join(f"{size:.0f}" for size in worker_rss_mib())
+            print(
+                f"  after {index} renders: web process RSS {rss_mib():.1f} MiB; worker RSS {workers} MiB"
+            )
 
 
 if __name__ == "__main__":

@@ -1,77 +1,62 @@
-"""The result as an A4 PDF, rendered by WeasyPrint from the result page's partials.
+"""The result as an A4 PDF: Django renders the HTML, a pool of worker processes runs WeasyPrint.
 
-What does not depend on the visitor is built once per process: the font configuration and the
-parsed print stylesheet (with its @font-face). Resources come from the static files on disk
-through a URL fetcher that refuses everything else, so rendering never touches the network.
-Nothing is cached: the PDF describes a personal situation.
+The HTML comes from the result page's partials (templates/guide/result_pdf.html). Rendering a PDF
+is CPU-bound for ~250 ms; doing it in worker processes keeps it off the web process's GIL, so a
+burst of PDFs cannot slow wizard steps, and recycling workers bounds WeasyPrint's native memory
+growth. At most PDF_CONCURRENCY renders run at once; a request that cannot get a slot within
+PDF_WAIT_SECONDS gets Busy (a 503). Nothing is cached: a PDF describes a personal situation.
 """
 
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import threading
-from pathlib import Path
+from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-BASE_URL = "https://guide.invalid/"  # a base that is never fetched: the fetcher serves it from disk
-MIME = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml", ".png": "image/png"}
+from guide import pdf_worker
+
+STYLESHEET = "guide/css/pdf.css"
+RENDERS_PER_WORKER = 200
 _slots = threading.BoundedSemaphore(settings.PDF_CONCURRENCY)
-# PDF/UA-1 makes WeasyPrint tag the structure and set the language and title; the font is
-# already a small subset, so it is embedded whole rather than subset again at every render.
-WRITE_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "full_fonts": True}
 
 
 class Busy(Exception):
     """Every PDF slot of this process is taken."""
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serves /static/… from the static files on disk, and data: URLs; refuses any other URL."""
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):  # inline data (the QR code): no network involved
-            return super().fetch(url, headers)
-        prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
-        if not url.startswith(prefix):
-            raise ValueError(f"ressource refusée : {url}")
-        try:
-            path = finders.find(url.removeprefix(prefix).split("?")[0])
-        except SuspiciousFileOperation as exc:
-            raise ValueError(f"ressource refusée : {url}") from exc
-        if not path:
-            raise ValueError(f"fichier statique introuvable : {url}")
-        suffix = Path(path).suffix
-        return URLFetcherResponse(
-            url,
-            Path(path).read_bytes(),
-            {"Content-Type": MIME.get(suffix, "application/octet-stream")},
-        )
+def static_files() -> dict[str, str]:
+    """Every static file by its path under STATIC_URL: the only files a PDF may use."""
+    files: dict[str, str] = {}
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            files.setdefault(path.replace("\\", "/"), storage.path(path))
+    return files
 
 
 @functools.cache
-def _resources() -> tuple[FontConfiguration, CSS, StaticOnlyFetcher]:
-    fonts = FontConfiguration()
-    fetcher = StaticOnlyFetcher()
-    css_path = finders.find("guide/css/pdf.css")
-    stylesheet = CSS(
-        string=Path(css_path).read_text(encoding="utf-8"),
-        base_url=BASE_URL + settings.STATIC_URL.lstrip("/") + "guide/css/",
-        font_config=fonts,
-        url_fetcher=fetcher,
+def _pool() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=settings.PDF_CONCURRENCY,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=pdf_worker.load,
+        initargs=(static_files(), STYLESHEET),
+        max_tasks_per_child=RENDERS_PER_WORKER,
     )
-    return fonts, stylesheet, fetcher
 
 
 def warm_up() -> None:
-    """Parse the stylesheet and load the fonts now rather than on the first visitor's request."""
-    _resources()
+    """Start the workers (fonts and stylesheet loaded) before the first visitor asks for a PDF."""
+    futures = [
+        _pool().submit(pdf_worker.render, "<html lang='fr'><title>.</title><p>.</p></html>")
+        for _ in range(settings.PDF_CONCURRENCY)
+    ]
+    for future in futures:
+        future.result()
 
 
 def render(context: dict, request=None) -> bytes:
@@ -79,9 +64,7 @@ def render(context: dict, request=None) -> bytes:
     if not _slots.acquire(timeout=settings.PDF_WAIT_SECONDS):
         raise Busy
     try:
-        fonts, stylesheet, fetcher = _resources()
         html = render_to_string("guide/result_pdf.html", context, request)
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, **WRITE_OPTIONS)
+        return _pool().submit(pdf_worker.render, html).result(timeout=60)
     finally:
         _slots.release()

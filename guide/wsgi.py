@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
 
 application = get_wsgi_application()
 
-# Parse the PDF stylesheet and load its font before the first visitor asks for a PDF.
+# Start the PDF workers (stylesheet parsed, font loaded) before the first visitor asks for a PDF.
 from guide import pdf  # noqa: E402
 
 pdf.warm_up()

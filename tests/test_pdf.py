@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from guide import pdf, state
+from guide import pdf, pdf_worker, state
 from tests.test_procedures import SCENARIOS
 
 pytestmark = pytest.mark.django_db
@@ -120,13 +120,14 @@ def test_printed_link_is_refused_when_the_questions_changed(permit, compiled):
 
 
 def test_fetcher_serves_static_files_and_refuses_the_network():
-    fetcher = pdf.StaticOnlyFetcher()
-    font = fetcher.fetch(pdf.BASE_URL + "static/guide/fonts/guide-sans.ttf")
+    fetcher = pdf_worker.StaticOnlyFetcher(pdf.static_files())
+    font = fetcher.fetch(pdf_worker.BASE_URL + "static/guide/fonts/guide-sans.ttf")
     assert font.read(4) == b"\x00\x01\x00\x00"
     for url in (
         "https://example.org/x.css",
         "file:///etc/passwd",
-        pdf.BASE_URL + "static/../../etc/passwd",
+        pdf_worker.BASE_URL + "static/../../etc/passwd",
+        pdf_worker.BASE_URL + "static/guide/../../guide/settings.py",
     ):
         with pytest.raises(ValueError, match="ressource refusée"):
             fetcher.fetch(url)
