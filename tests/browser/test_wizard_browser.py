@@ -140,6 +140,12 @@ def test_our_pages_run_under_their_csp(browser, site):
     page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
+    page.on(
+        "response",
+        lambda response: (
+            errors.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
+    )
     page.goto(f"{site}/demarche/attestation-accueil/")
     page.locator("input[value=europeen]").check()
     page.get_by_role("button", name="Continuer").click()
