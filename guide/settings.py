@@ -134,6 +134,9 @@ LOGGING = {
 # Content
 PROCEDURES_DIR = Path(os.environ.get("GUIDE_PROCEDURES_DIR", BASE_DIR / "procedures"))
 PROCEDURES_RECHECK_SECONDS = float(os.environ.get("GUIDE_PROCEDURES_RECHECK_SECONDS", "5"))
+COMMUNES_FILE = Path(
+    os.environ.get("GUIDE_COMMUNES_FILE", BASE_DIR / "fixtures" / "communes.csv.gz")
+)
 COMMUNE_FILE = Path(
     os.environ.get("GUIDE_COMMUNE_FILE", BASE_DIR / "fixtures" / "demo-commune.json")
 )
