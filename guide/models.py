@@ -58,3 +58,73 @@ class ContentState(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class OfficeKind(models.TextChoices):
+    MAIRIE = "mairie", "Mairie"
+    PREFECTURE = "prefecture", "Préfecture"
+    SOUS_PREFECTURE = "sous_prefecture", "Sous-préfecture"
+    TRIBUNAL_JUDICIAIRE = "tribunal_judiciaire", "Tribunal judiciaire"
+    COMMISSARIAT = "commissariat", "Commissariat de police"
+    GENDARMERIE = "gendarmerie", "Brigade de gendarmerie"
+
+
+class ImportRun(models.Model):
+    """One import of DILA's directory: what the attribution line shows."""
+
+    file_name = models.CharField("fichier", max_length=300)
+    file_date = models.DateField("date du fichier", null=True)
+    sha256 = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Office(models.Model):
+    """A local public office from DILA's directory, close to its record format."""
+
+    id = models.CharField(primary_key=True, max_length=64)  # DILA's id
+    ancien_code_pivot = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=30, choices=OfficeKind.choices)
+    dila_types = models.JSONField(default=list)
+    name = models.CharField("nom", max_length=300)
+    commune_insee = models.CharField(max_length=5, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    postal_address = models.CharField("adresse postale", max_length=300, blank=True)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    phones = models.JSONField(default=list)
+    emails = models.JSONField(default=list)
+    websites = models.JSONField(default=list)
+    hours = models.JSONField(default=list)
+    url_service_public = models.URLField(max_length=300, blank=True)
+    source_modified = models.DateTimeField(null=True)
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="offices")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competence(models.Model):
+    """Which office of a kind serves a commune (DILA's per-commune files)."""
+
+    commune_insee = models.CharField(max_length=5)
+    kind = models.CharField(max_length=30, choices=OfficeKind.choices)
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="competences")
+    rank = models.PositiveSmallIntegerField(default=0)  # order of the commune file
+
+    class Meta:
+        indexes = [models.Index(fields=["commune_insee", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune_insee", "kind", "office"], name="unique_competence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_insee} {self.kind} → {self.office_id}"
