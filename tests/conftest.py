@@ -9,9 +9,16 @@ from guide.loader import read_directory
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good"  # demo.yaml: the smallest procedure using every part of the format
-BAD = (
-    DATA / "bad"
-)  # one broken procedure per file, header "# attendu : <reason>", "# <- ici" on the line
+# One broken procedure per file, header "# attendu : <reason>", "# <- ici" on the line.
+BAD = DATA / "bad"
+# A residence permit lost in France, a 1-year card given as a protection: the sensitive answer.
+PROTECTED_CARD = {
+    "evenement": "perdu",
+    "statut": "autre",
+    "lieu": "france",
+    "carte": "un_an",
+    "protection": "oui",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from guide import engine
+from tests.conftest import PROTECTED_CARD
 
 
 def test_first_question_comes_first(demo):
@@ -129,13 +130,7 @@ def test_conditions_are_data(condition, answers, expected):
 
 
 def test_sensitive_question_is_never_a_reason(permit):
-    answers = {
-        "evenement": "perdu",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "oui",
-    }
+    answers = PROTECTED_CARD
     line = next(line for line in permit.next_step(answers).fees.lines)
     assert line.item.id == "duplicata-gratuit-protection"
     assert line.because == ()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from guide import pdf, pdf_worker, state
+from tests.conftest import PROTECTED_CARD
 from tests.test_procedures import SCENARIOS
 
 pytestmark = pytest.mark.django_db
@@ -65,13 +66,7 @@ def test_pdf_is_tagged_with_language_and_title(client, loaded):
 
 
 def test_pdf_is_never_stored_and_its_name_says_nothing_personal(client, loaded):
-    answers = {
-        "evenement": "perdu",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "oui",
-    }
+    answers = PROTECTED_CARD
     response = get_pdf(client, "titre-sejour-perdu-vole", answers)
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Disposition"] == 'attachment; filename="titre-sejour-perdu-vole.pdf"'

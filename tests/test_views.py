@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from guide import registry, state
+from tests.conftest import PROTECTED_CARD
 
 pytestmark = pytest.mark.django_db
 SLUG = "titre-sejour-perdu-vole"
@@ -178,13 +179,7 @@ def test_sources_page_lists_sources_dates_and_decisions(client, loaded):
 
 
 def test_sensitive_answers_are_not_quoted_back(client, loaded):
-    answers = {
-        "evenement": "perdu",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "oui",
-    }
+    answers = PROTECTED_CARD
     html = client.get(
         reverse("guide:result", args=[SLUG]), {"s": state.dump(SLUG, answers)}
     ).content.decode()
