@@ -10,7 +10,6 @@ import datetime as dt
 import unicodedata
 
 import segno
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -262,8 +261,7 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    context = {"max_age_hours": settings.STATE_MAX_AGE[state.WIZARD] // 3600}
-    return render(request, "guide/privacy.html", context)
+    return render(request, "guide/privacy.html")
 
 
 @require_GET

@@ -81,6 +81,12 @@ def test_tampered_state_gets_a_friendly_400(client, loaded, token):
         assert "Recommencer" in response.content.decode()
 
 
+def test_error_page_states_the_configured_lifetime(client, loaded, settings):
+    settings.STATE_MAX_AGE = {**settings.STATE_MAX_AGE, "wizard": 3 * 3600}
+    html = client.get(STEP, {"s": "abime"}).content.decode()
+    assert "gardées que 3 heures" in html
+
+
 def test_state_from_another_procedure_gets_a_400(client, loaded):
     response = client.get(STEP, {"s": state.dump("autre", {})})
     assert response.status_code == 400
