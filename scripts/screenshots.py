@@ -1,4 +1,5 @@
-"""Screenshots of every page type at 320 and 1280 px, to look at before calling a change done.
+"""Screenshots of every page type at 320 and 1280 px, and the result page as the browser prints it,
+to look at before calling a change done.
 
     uv run python scripts/screenshots.py [output folder, default /tmp/guide-screenshots]
 
@@ -89,10 +90,15 @@ def main() -> None:
                     page.goto(base + path)
                     page.screenshot(path=out / f"{name}-{width}.png", full_page=True)
                 page.close()
+            # What the browser's own "Imprimer" gives (Chromium prints with the print media rules).
+            page = browser.new_page()
+            page.goto(base + pages["resultat"])
+            page.pdf(path=out / "resultat-imprime.pdf", format="A4")
+            page.close()
             browser.close()
     finally:
         server.terminate()
-    print(f"{len(pages) * 2} captures dans {out}")
+    print(f"{len(pages) * 2} captures et resultat-imprime.pdf dans {out}")
 
 
 if __name__ == "__main__":
