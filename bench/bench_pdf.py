@@ -25,7 +25,7 @@ import segno  # noqa: E402 (after django.setup)
 from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from guide import commune, pdf, pdf_worker, state  # noqa: E402
+from guide import commune, pdf, pdf_worker, places, state  # noqa: E402
 from guide.loader import read_directory  # noqa: E402
 
 
@@ -58,6 +58,8 @@ def context_for(procedure, answers, result) -> dict:
         "qr_data_uri": segno.make(link, error="m").svg_data_uri(scale=4, border=2),
         "commune": commune.get(),
         "paper": True,
+        "office_lines": places.office_lines(result),
+        "attribution": "",
     }
 
 

@@ -14,6 +14,9 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
+import tarfile
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,7 +181,7 @@ def office_fields(record: dict) -> dict | None:
         "kind": KINDS[types[0]],
         "dila_types": types,
         "name": (record.get("nom") or "").strip()[:300],
-        "commune_insee": record.get("code_insee_commune") or "",
+        "commune_insee": (record.get("code_insee_commune") or "")[:5],
         "address": _address(physical)[:300],
         "postcode": physical.get("code_postal", ""),
         "city": physical.get("nom_commune", ""),
@@ -221,9 +224,37 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def import_archive(archive: Path, batch: int = 1000) -> dict:
+    """Import DILA's `all_latest.tar.bz2` as published: both parts, read from the archive.
+
+    The archive is read as a stream (`r|bz2`); its two members are copied to a temporary folder
+    (the zip needs random access), imported, then deleted.
+    """
+    with tempfile.TemporaryDirectory(prefix="annuaire-") as folder:
+        local = communes = None
+        with tarfile.open(archive, "r|bz2") as tar:
+            for member in tar:
+                name = Path(member.name).name
+                if not member.isfile() or not name.endswith(("_local.json", "_commune.zip")):
+                    continue
+                target = Path(folder) / name
+                with tar.extractfile(member) as source, open(target, "wb") as out:
+                    shutil.copyfileobj(source, out, CHUNK * 16)
+                if name.endswith("_local.json"):
+                    local = target
+                else:
+                    communes = target
+        if local is None:
+            raise ValueError(f"{archive.name} : pas de fichier …_local.json dans l'archive")
+        return import_files(local, communes, batch)
+
+
 def import_files(local: Path, communes: Path | None = None, batch: int = 1000) -> dict:
     """Import a local JSON export (and its commune zip); return the counts. All or nothing."""
+    from guide.communes import directory
     from guide.models import Competence, ImportRun, Office
+
+    places = directory()
 
     match = FILE_DATE.search(local.name)
     update_fields = [f.name for f in Office._meta.fields if f.name != "id"]
@@ -249,6 +280,8 @@ def import_files(local: Path, communes: Path | None = None, batch: int = 1000) -
             )
             if fields is None:
                 continue
+            located = places.get(fields["commune_insee"])
+            fields["departement"] = located.departement if located else ""
             pending.append(Office(**fields, import_run=run))
             counts["offices"] += 1
             counts["by_kind"][fields["kind"]] = counts["by_kind"].get(fields["kind"], 0) + 1

@@ -1,11 +1,12 @@
 """Read-only JSON API over the engine, for other front ends (a kiosk, a commune's own site)."""
 
+import dataclasses
 import json
 
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from guide import engine, registry
+from guide import engine, places, registry
 
 
 def _error(status: int, *problems: str) -> JsonResponse:
@@ -19,6 +20,8 @@ def _question(question: engine.Question) -> dict:
         "hint": question.hint,
         "kind": question.kind,
         "options": [{"id": o.id, "label": o.label} for o in question.options],
+        # A commune question has no options: its answer is the commune's INSEE code (with
+        # "-deleguee", "-associee" or "-arrondissement" for those that share a code).
     }
 
 
@@ -50,12 +53,27 @@ def _line(line: engine.Line) -> dict:
     return data
 
 
+def _office_line(entry: places.OfficeLine) -> dict:
+    data = _line(entry.line)
+    if entry.local is not None:
+        data["local"] = {
+            "commune": entry.local.commune,
+            "approximate": entry.local.approximate,
+            "places": [dataclasses.asdict(place) for place in entry.local.places],
+        }
+    return data
+
+
 def result_data(result: engine.Result) -> dict:
     lines = {
         section: [_line(line) for line in getattr(result, section)]
         for section in engine.SECTIONS
-        if section != "fees"
+        if section not in ("fees", "offices")
     }
+    office_lines = places.office_lines(result)
+    lines["offices"] = [_office_line(entry) for entry in office_lines]
+    if any(entry.local and entry.local.places for entry in office_lines):
+        lines["offices_attribution"] = places.attribution(places.current_run())
     return {
         "outcome": {"id": result.outcome.id, "title": result.outcome.title},
         **lines,

@@ -26,6 +26,7 @@ def get() -> dict:
     data.setdefault("footer_links", [])
     data.setdefault("accessibility", {})
     data.setdefault("embed_origins", [])
+    data.setdefault("communes", [])  # INSEE codes (or keys) of the communes this deployment serves
     return data
 
 

@@ -82,10 +82,13 @@ class Directory:
         if re.fullmatch(r"\d[\dAB]{1,4}", query.upper()):
             if len(query) == 5:
                 return list(self.by_postcode.get(query, ()))[:limit]
-            matches = [
-                c for code, cs in self.by_postcode.items() if code.startswith(query) for c in cs
-            ]
-            return sorted(matches, key=lambda c: (c.postcodes[0], c.name))[:limit]
+            matches = {  # a commune with two postcodes that both match is listed once
+                c.key: c
+                for code, cs in self.by_postcode.items()
+                if code.startswith(query)
+                for c in cs
+            }
+            return sorted(matches.values(), key=lambda c: (c.postcodes[0], c.name))[:limit]
         folded = fold(query)
         if len(folded) < 2:
             return []
@@ -152,3 +155,9 @@ def directory() -> Directory:
         named=tuple(ordered),
         departements=departements,
     )
+
+
+def label_of(key: str) -> str | None:
+    """The label of a commune key ('Cavaillon (84300 – Vaucluse)'), or None if there is none."""
+    commune = directory().get(key)
+    return directory().label(commune) if commune else None

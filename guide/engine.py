@@ -15,12 +15,24 @@ the PDF and the checks all call the methods below and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 SECTIONS = ("documents", "steps", "offices", "fees", "deadlines", "appeals", "notes")
 CENTS = Decimal("0.01")
+# A "commune" question's answer is a commune key: its INSEE code, with the type for a delegated
+# or associated commune or a municipal arrondissement that shares it ("01015-deleguee").
+COMMUNE_KEY = re.compile(r"^[0-9][0-9AB][0-9]{3}(-(deleguee|associee|arrondissement))?$")
+# The commune used for a commune question when walking every path (checks, snapshots): results
+# do not depend on which commune it is, only the offices shown for it do.
+SAMPLE_COMMUNE = "84035"
+
+
+def any_commune(key: str) -> str | None:
+    """Default commune naming for an engine without a communes directory: the key itself."""
+    return key if COMMUNE_KEY.match(key) else None
 
 
 class AnswerError(ValueError):
@@ -148,6 +160,10 @@ class Question:
     when: Condition = ALWAYS
     sensitive: bool = False  # never quoted back in "parce que vous avez répondu"
 
+    @property
+    def is_commune(self) -> bool:
+        return self.kind == "commune"
+
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
 
@@ -164,6 +180,7 @@ class Office:
     email: str = ""
     url: str = ""
     note: str = ""
+    local: str = ""  # a kind of local office, found for the visitor's commune (guide.places)
 
 
 @dataclass(frozen=True)
@@ -239,6 +256,7 @@ class Result:
     appeals: tuple[Line, ...]
     notes: tuple[Line, ...]
     sources: tuple[Source, ...]
+    commune: str = ""  # the answer to the procedure's commune question, if it was asked
 
     def lines(self) -> Iterator[Line]:
         for section in SECTIONS:
@@ -261,6 +279,8 @@ class Procedure:
     outcomes: tuple[Outcome, ...]
     items: tuple[Item, ...]
     decisions: tuple[Decision, ...] = ()
+    # Names a commune key, or None for an unknown commune (guide.communes in the site).
+    communes: Callable[[str], str | None] = field(default=any_commune, repr=False, compare=False)
     _index: Mapping[str, Question] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -268,6 +288,15 @@ class Procedure:
 
     def question(self, question_id: str) -> Question | None:
         return self._index.get(question_id)
+
+    def answer(self, question: Question, value: object) -> Option | None:
+        """The option a value stands for; for a commune question, the commune named."""
+        if not isinstance(value, str):
+            return None
+        if question.is_commune:
+            label = self.communes(value) if COMMUNE_KEY.match(value) else None
+            return Option(value, label) if label else None
+        return question.option(value)
 
     # Walking the questions ---------------------------------------------------
 
@@ -294,8 +323,12 @@ class Procedure:
                 )
             elif not applies:
                 problems.append(f"{question.id} : cette question ne s'applique pas à vos réponses")
-            elif not isinstance(value, str) or question.option(value) is None:
-                problems.append(f"{question.id} : réponse inconnue {value!r}")
+            elif self.answer(question, value) is None:
+                problems.append(
+                    f"{question.id} : commune inconnue {value!r}"
+                    if question.is_commune
+                    else f"{question.id} : réponse inconnue {value!r}"
+                )
             else:
                 accepted[question.id] = value
         if problems:
@@ -309,7 +342,7 @@ class Procedure:
             value = answers.get(question.id)
             if not question.when.holds(kept):
                 continue
-            if not isinstance(value, str) or question.option(value) is None:
+            if self.answer(question, value) is None:
                 break
             kept[question.id] = value
         return kept
@@ -322,7 +355,7 @@ class Procedure:
     def asked(self, answers: Mapping[str, str]) -> tuple[Reason, ...]:
         reasons = []
         for question in self.questions:
-            option = question.option(answers.get(question.id, ""))
+            option = self.answer(question, answers.get(question.id, ""))
             if option is not None:
                 reasons.append(Reason(question, option))
         return tuple(reasons)
@@ -358,6 +391,9 @@ class Procedure:
             answers=self.asked(answers),
             fees=Fees(fee_lines, fee_total([line.item.amount or Decimal(0) for line in fee_lines])),
             sources=tuple(sources.values()),
+            commune=next(
+                (answers[q.id] for q in self.questions if q.is_commune and q.id in answers), ""
+            ),
             **{section: tuple(lines) for section, lines in chosen.items()},
         )
 
@@ -367,7 +403,7 @@ class Procedure:
             question = self._index[qid]
             if question.sensitive:
                 continue
-            option = question.option(answers.get(qid, ""))
+            option = self.answer(question, answers.get(qid, ""))
             if option is not None:
                 reasons.append(Reason(question, option))
         return tuple(reasons)
@@ -381,6 +417,8 @@ class Procedure:
             if pending is None:
                 yield answers
                 continue
+            if pending.is_commune:
+                stack.append({**answers, pending.id: SAMPLE_COMMUNE})
             for option in reversed(pending.options):
                 stack.append({**answers, pending.id: option.id})
 
@@ -402,7 +440,7 @@ def _source(data: Mapping) -> Source:
 def compile_offices(data: Mapping) -> dict[str, Office]:
     """Build the office catalogue from its normalised form ({"sources": [...], "offices": [...]})."""
     sources = {s["id"]: _source(s) for s in data.get("sources", [])}
-    text_fields = ("address", "hours", "phone", "email", "url", "note")
+    text_fields = ("address", "hours", "phone", "email", "url", "note", "local")
     return {
         o["id"]: Office(
             id=o["id"],
@@ -426,8 +464,15 @@ ITEM_TEXT_FIELDS = (
 )
 
 
-def compile_procedure(data: Mapping, offices: Mapping[str, Office]) -> Procedure:
-    """Build a Procedure from its normalised definition (as produced by the loader)."""
+def compile_procedure(
+    data: Mapping,
+    offices: Mapping[str, Office],
+    communes: Callable[[str], str | None] = any_commune,
+) -> Procedure:
+    """Build a Procedure from its normalised definition (as produced by the loader).
+
+    `communes` names a commune key (None when unknown): the site passes its directory of communes.
+    """
     sources = {s["id"]: _source(s) for s in data["sources"]}
     questions = tuple(
         Question(
@@ -437,7 +482,9 @@ def compile_procedure(data: Mapping, offices: Mapping[str, Office]) -> Procedure
             hint=q.get("hint", ""),
             when=compile_condition(q.get("when")),
             sensitive=q.get("sensitive", False),
-            options=tuple(Option(o["id"], o["label"], o.get("hint", "")) for o in q["options"]),
+            options=tuple(
+                Option(o["id"], o["label"], o.get("hint", "")) for o in q.get("options", [])
+            ),
         )
         for q in data["questions"]
     )
@@ -472,4 +519,5 @@ def compile_procedure(data: Mapping, offices: Mapping[str, Office]) -> Procedure
         decisions=tuple(
             Decision(d["id"], d["text"], sources[d["source"]]) for d in data.get("decisions", [])
         ),
+        communes=communes,
     )

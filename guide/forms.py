@@ -1,6 +1,8 @@
 from django import forms
 
-from guide import engine
+from guide import communes, engine
+
+MAX_CHOICES = 15
 
 
 class AnswerForm(forms.Form):
@@ -16,4 +18,56 @@ class AnswerForm(forms.Form):
                 "required": "Choisissez une réponse pour continuer.",
                 "invalid_choice": "Cette réponse n'existe pas : choisissez une des réponses proposées.",
             },
+        )
+
+
+class CommuneForm(forms.Form):
+    """A "Votre commune" question: a commune of the deployment, or a postcode or name typed in.
+
+    Without JavaScript, a typed text that matches one commune answers the question; several
+    matches come back as a choice (`choices`, with `ambiguous` set); none, as an error that keeps
+    the typed text. With JavaScript, a suggestion picked from the list travels in `picked` (its
+    key) alongside its label in `q`.
+    """
+
+    answer = forms.CharField(required=False, max_length=30)
+    q = forms.CharField(required=False, max_length=100, strip=True)
+    picked = forms.CharField(required=False, max_length=30)
+
+    def __init__(self, question: engine.Question, served: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        directory = communes.directory()
+        self.ambiguous = False
+        self.choices = [
+            (c.key, directory.label(c)) for c in filter(None, map(directory.get, served))
+        ]
+
+    def clean(self):
+        directory = communes.directory()
+        data = self.cleaned_data
+        picked, typed, chosen = data.get("picked", ""), data.get("q", ""), data.get("answer", "")
+        commune = directory.get(picked) if picked else None
+        if commune is not None and typed == directory.label(commune):
+            return {"answer": commune.key}
+        if typed:
+            matches = directory.search(typed, limit=MAX_CHOICES)
+            if len(matches) == 1:
+                return {"answer": matches[0].key}
+            if not matches:
+                raise forms.ValidationError(
+                    f"Aucune commune ne correspond à « {typed} ». Vérifiez le code postal "
+                    "(5 chiffres) ou le nom, ou choisissez dans la liste."
+                )
+            self.ambiguous = True
+            self.choices = [(c.key, directory.label(c)) for c in matches]
+            self.data = self.data.copy()
+            self.data["q"] = ""  # the choice now answers; a new text would start a new search
+            raise forms.ValidationError(
+                f"Plusieurs communes correspondent à « {typed} » : choisissez la vôtre."
+            )
+        if chosen and directory.get(chosen) is not None:
+            return {"answer": chosen}
+        raise forms.ValidationError(
+            "Choisissez votre commune, ou tapez son code postal ou son nom."
         )

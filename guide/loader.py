@@ -28,7 +28,9 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 AMOUNT_RE = re.compile(r"^\d+(\.\d{1,2})?$")
 OFFICES_FILE = "_offices.yaml"
 MAX_PATHS = 20_000
-QUESTION_KINDS = ("choice", "yes_no")
+QUESTION_KINDS = ("choice", "yes_no", "commune")
+# Kinds of local office an office of _offices.yaml may ask to find for the visitor's commune.
+LOCAL_KINDS = ("mairie", "prefecture", "sous_prefecture", "tribunal_judiciaire", "police")
 YES_NO_OPTIONS = [{"id": "oui", "label": "Oui"}, {"id": "non", "label": "Non"}]
 
 PROCEDURE_KEYS = {
@@ -56,7 +58,19 @@ SECTION_KEYS = {
     "appeals": set(),
     "notes": set(),
 }
-OFFICE_KEYS = {"id", "name", "kind", "address", "hours", "phone", "email", "url", "note", "source"}
+OFFICE_KEYS = {
+    "id",
+    "name",
+    "kind",
+    "address",
+    "hours",
+    "phone",
+    "email",
+    "url",
+    "note",
+    "source",
+    "local",
+}
 
 
 @dataclass(frozen=True)
@@ -293,6 +307,11 @@ class _Checker:
                     at,
                     f"{what} : la condition cite la question {key!r}, inconnue ou posée plus tard",
                 )
+            elif questions[key].is_commune:
+                self.error(
+                    at,
+                    f"{what} : la question {key!r} demande une commune : elle ne peut pas servir de condition",
+                )
             else:
                 options = value if isinstance(value, list) else [value]
                 if not options:
@@ -342,7 +361,8 @@ def _check_questions(c: _Checker, doc: LineDict) -> dict[str, engine.Question]:
                 c.error(q.line_of("options"), f"{what} : il faut au moins deux réponses")
         elif "options" in q:
             c.error(
-                q.line_of("options"), f"{what} : une question oui/non n'a pas d'options (oui, non)"
+                q.line_of("options"),
+                f"{what} : une question {'commune' if kind == 'commune' else 'oui/non'} n'a pas d'options",
             )
         if "when" in q:
             c.condition(q["when"], q.line_of("when"), earlier, what)
@@ -489,6 +509,11 @@ def validate_offices(data: object, name: str, today: dt.date) -> list[Problem]:
         for key in OFFICE_KEYS - {"id", "source"}:
             c.text(office, key, what)
         c.reference(office, "source", sources, what)
+        if "local" in office and office["local"] not in LOCAL_KINDS:
+            c.error(
+                office.line_of("local"),
+                f"{what} : local {office['local']!r} inconnu (permis : {', '.join(LOCAL_KINDS)})",
+            )
     return c.problems
 
 

@@ -92,6 +92,7 @@ class Office(models.Model):
     dila_types = models.JSONField(default=list)
     name = models.CharField("nom", max_length=300)
     commune_insee = models.CharField(max_length=5, blank=True)
+    departement = models.CharField(max_length=3, blank=True)  # from the communes file, not the code
     address = models.CharField("adresse", max_length=300, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
@@ -105,6 +106,9 @@ class Office(models.Model):
     url_service_public = models.URLField(max_length=300, blank=True)
     source_modified = models.DateTimeField(null=True)
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="offices")
+
+    class Meta:
+        indexes = [models.Index(fields=["departement", "kind"])]
 
     def __str__(self) -> str:
         return self.name

@@ -12,11 +12,17 @@ import time
 
 from django.conf import settings
 
-from guide import engine
-from guide.models import ContentState, Procedure
+from guide import communes, engine
+from guide.models import ContentState, ImportRun, Procedure
 
 _lock = threading.Lock()
-_state: dict = {"version": None, "checked": float("-inf"), "procedures": {}}
+_state: dict = {
+    "version": None,
+    "run": None,
+    "generation": 0,
+    "checked": float("-inf"),
+    "procedures": {},
+}
 
 
 def procedures() -> dict[str, engine.Procedure]:
@@ -34,7 +40,22 @@ def get(slug: str) -> engine.Procedure | None:
     return procedures().get(slug)
 
 
+def generation() -> int:
+    """A number that changes whenever the content or the offices directory changes."""
+    procedures()
+    return _state["generation"]
+
+
 def _refresh() -> None:
+    run = (
+        ImportRun.objects.filter(finished_at__isnull=False)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if run != _state["run"]:
+        _state["run"] = run
+        _state["generation"] += 1
     row = ContentState.objects.filter(pk=1).values("version", "offices").first()
     version = row["version"] if row else None
     if version == _state["version"]:
@@ -42,12 +63,15 @@ def _refresh() -> None:
     offices = engine.compile_offices(row["offices"] if row else {})
     definitions = Procedure.objects.by_theme().values_list("slug", "definition")
     _state["procedures"] = {
-        slug: engine.compile_procedure(definition, offices) for slug, definition in definitions
+        slug: engine.compile_procedure(definition, offices, communes.label_of)
+        for slug, definition in definitions
     }
     _state["version"] = version
+    _state["generation"] += 1
 
 
 def clear() -> None:
     """Forget the compiled content (tests, and after loading in this process)."""
     with _lock:
-        _state.update(version=None, checked=float("-inf"), procedures={})
+        _state.update(version=None, run=None, checked=float("-inf"), procedures={})
+        _state["generation"] += 1

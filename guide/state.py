@@ -91,19 +91,32 @@ def _link_key() -> bytes:
     return hkdf.derive(settings.SECRET_KEY.encode())
 
 
+# A commune answer takes 6 bytes: its INSEE code in ASCII and its type (0 for a commune, 1–3
+# for those sharing a code); 6 × 255 when not asked.
+COMMUNE_TYPES = ("", "-deleguee", "-associee", "-arrondissement")
+NO_COMMUNE = b"\xff" * 6
+
+
 def _shape(procedure) -> bytes:
     return "|".join(
-        f"{q.id}:{','.join(o.id for o in q.options)}" for q in procedure.questions
+        f"{q.id}:{'@commune' if q.is_commune else ','.join(o.id for o in q.options)}"
+        for q in procedure.questions
     ).encode()
+
+
+def _encode(question, value: str | None) -> bytes:
+    if question.is_commune:
+        if not value:
+            return NO_COMMUNE
+        code, _, kind = value.partition("-")
+        return code.encode("ascii") + bytes([COMMUNE_TYPES.index(f"-{kind}" if kind else "")])
+    return bytes([next((i for i, o in enumerate(question.options) if o.id == value), 255)])
 
 
 def dump_link(procedure, answers: dict[str, str], now: float | None = None) -> tuple[str, int]:
     """A short token for these answers and its expiry (a Unix time)."""
     expires = int((now or time.time()) + settings.STATE_MAX_AGE[LINK])
-    positions = bytes(
-        next((i for i, o in enumerate(q.options) if o.id == answers.get(q.id)), 255)
-        for q in procedure.questions
-    )
+    positions = b"".join(_encode(q, answers.get(q.id)) for q in procedure.questions)
     nonce = os.urandom(12)
     sealed = AESGCM(_link_key()).encrypt(
         nonce, struct.pack(">I", expires) + positions, _shape(procedure)
@@ -119,10 +132,19 @@ def load_link(procedure, token: str, now: float | None = None) -> dict[str, str]
     except (ValueError, InvalidTag, TypeError) as exc:
         raise BadState("lien invalide") from exc
     (expires,) = struct.unpack(">I", plain[:4])
-    if expires < (now or time.time()) or len(plain) - 4 != len(procedure.questions):
+    size = sum(6 if q.is_commune else 1 for q in procedure.questions)
+    if expires < (now or time.time()) or len(plain) - 4 != size:
         raise BadState("lien expiré")
-    answers = {}
-    for question, position in zip(procedure.questions, plain[4:], strict=True):
+    answers, at = {}, 4
+    for question in procedure.questions:
+        if question.is_commune:
+            chunk, at = plain[at : at + 6], at + 6
+            if chunk != NO_COMMUNE:
+                if chunk[5] >= len(COMMUNE_TYPES) or not chunk[:5].isascii():
+                    raise BadState("lien mal formé")
+                answers[question.id] = chunk[:5].decode("ascii") + COMMUNE_TYPES[chunk[5]]
+            continue
+        position, at = plain[at], at + 1
         if position != 255:
             if position >= len(question.options):
                 raise BadState("lien mal formé")

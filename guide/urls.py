@@ -9,6 +9,7 @@ routes = [
     path("demarche/<slug:slug>/resultat/", views.result, name="result"),
     path("demarche/<slug:slug>/resultat.pdf", views.result_pdf, name="pdf"),
     path("r/<slug:slug>/<str:token>/", views.link, name="link"),
+    path("communes/suggestions/", views.commune_suggestions, name="communes"),
     path("sources/", views.sources, name="sources"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("confidentialite/", views.privacy, name="privacy"),

@@ -20,8 +20,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from guide import commune, engine, pdf, registry, state
-from guide.forms import AnswerForm
+from guide import commune, communes, engine, pdf, places, registry, state
+from guide.forms import AnswerForm, CommuneForm
 
 
 def _page(
@@ -92,8 +92,10 @@ def _question_page(request, procedure, answers, question, edit=None, form=None, 
         back_url = _url("guide:step", procedure, dict(list(answers.items())[:-1]))
     else:
         back_url = reverse("guide:index")
-    form = form or AnswerForm(question, initial={"answer": answers.get(question.id)})
+    form = form or _form(question, initial={"answer": answers.get(question.id)})
+    error = next(iter(form.errors.values()), [""])[0] if form.errors else ""
     context = {
+        "error": error,
         "procedure": procedure,
         "question": question,
         "form": form,
@@ -105,6 +107,16 @@ def _question_page(request, procedure, answers, question, edit=None, form=None, 
     return _page(
         request, "guide/step.html", context, status=400 if form.errors else 200, push_url=push_url
     )
+
+
+def _form(question: engine.Question, data=None, initial=None):
+    if not question.is_commune:
+        return AnswerForm(question, data, initial=initial)
+    form = CommuneForm(question, commune.get()["communes"], data, initial=initial)
+    current = communes.directory().get((initial or {}).get("answer") or "")
+    if current is not None and all(key != current.key for key, _ in form.choices):
+        form.choices.insert(0, (current.key, communes.directory().label(current)))
+    return form
 
 
 def _total(procedure: engine.Procedure, answers: dict[str, str], number: int) -> int | None:
@@ -143,7 +155,7 @@ def step(request, slug: str):
         return redirect(_url("guide:summary", procedure, answers))
     if request.method == "GET":
         return _question_page(request, procedure, answers, question, current.edit)
-    form = AnswerForm(question, request.POST)
+    form = _form(question, request.POST)
     if not form.is_valid():
         return _question_page(request, procedure, answers, question, current.edit, form)
     value = form.cleaned_data["answer"]
@@ -201,8 +213,35 @@ def result(request, slug: str):
         "result": outcome,
         "summary_url": _url("guide:summary", procedure, answers),
         "pdf_url": _url("guide:pdf", procedure, answers),
+        **_offices_context(outcome),
     }
     return _page(request, "guide/result.html", context)
+
+
+def _offices_context(outcome: engine.Result) -> dict:
+    """The office lines with the offices found for the visitor's commune, and their credit."""
+    lines = places.office_lines(outcome)
+    found = any(line.local and line.local.places for line in lines)
+    return {
+        "office_lines": lines,
+        "attribution": places.attribution(places.current_run()) if found else "",
+    }
+
+
+@require_http_methods(["POST"])
+def commune_suggestions(request):
+    """Communes for the autocomplete of a "Votre commune" question (htmx only).
+
+    POST, so that what a visitor types (where they live) never sits in an address or a log.
+    """
+    typed = request.POST.get("q", "").strip()[:100]
+    directory = communes.directory()
+    found = directory.search(typed, limit=8) if len(typed) >= 2 else []
+    return render(
+        request,
+        "guide/suggestions.html",
+        {"typed": typed, "suggestions": [(c.key, directory.label(c)) for c in found]},
+    )
 
 
 @require_GET
@@ -223,6 +262,7 @@ def result_pdf(request, slug: str):
         "qr_data_uri": segno.make(link_url, error="m").svg_data_uri(scale=4, border=2),
         "commune": commune.get(),
         "paper": True,  # compact source references; the sources list gives titles and dates
+        **_offices_context(outcome),
     }
     try:
         document = pdf.render(context, request)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from guide import registry
+from guide import places, registry
 from guide.loader import read_directory
 
 DATA = Path(__file__).parent / "data"
@@ -25,8 +25,10 @@ PROTECTED_CARD = {
 def _fresh_registry():
     """Each test starts with no compiled content, since the database is rolled back."""
     registry.clear()
+    places.clear()
     yield
     registry.clear()
+    places.clear()
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ def test_complete_answers_give_the_result(client, loaded):
         "carte": "resident",
         "protection": "non",
         "mention_resident": "rente",
+        "commune": "84035",
     }
     result = post(client, {"answers": answers}).json()["result"]
     assert result["fees"]["total"] == "75.00"

@@ -14,10 +14,11 @@ STEP = reverse("guide:step", args=[SLUG])
 
 
 def answer(client, url, value):
-    """Post one answer on the page at `url`; return the redirect target."""
+    """Post one answer (an option, or the form's fields) on the page at `url`; return the redirect target."""
     page = client.get(url)
     token = re.search(r'name="s" value="([^"]*)"', page.content.decode())
-    response = client.post(STEP, {"s": token.group(1) if token else "", "answer": value})
+    fields = value if isinstance(value, dict) else {"answer": value}
+    response = client.post(STEP, {"s": token.group(1) if token else "", **fields})
     assert response.status_code == 302, response.content.decode()[:500]
     return response["Location"]
 
@@ -30,7 +31,7 @@ def test_home_lists_the_procedures(client, loaded):
 
 def test_a_resident_walks_to_the_result(client, loaded):
     url = STEP
-    for value in ("vole", "autre", "france", "pluriannuelle", "general"):
+    for value in ("vole", "autre", "france", "pluriannuelle", "general", {"q": "Cavaillon"}):
         url = answer(client, url, value)
     assert url.startswith(reverse("guide:summary", args=[SLUG]))
     summary = client.get(url).content.decode()

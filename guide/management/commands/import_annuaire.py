@@ -1,19 +1,23 @@
+import tarfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from guide.annuaire import import_files
+from guide.annuaire import import_archive, import_files
 
 
 class Command(BaseCommand):
     help = (
-        "Import DILA's local directory export (…-data.gouv_local.json) and, with --communes, its "
-        "per-commune competence zip (…-data.gouv_commune.zip). One transaction; re-running with the "
-        "same files changes nothing; offices that left the file are removed."
+        "Import DILA's directory: the archive as published (all_latest.tar.bz2), or its local export "
+        "(…-data.gouv_local.json) with, in --communes, its per-commune competence zip "
+        "(…-data.gouv_commune.zip). One transaction; re-running with the same files changes "
+        "nothing; offices that left the file are removed."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, required=True, help="…-data.gouv_local.json")
+        parser.add_argument(
+            "--file", type=Path, required=True, help="all_latest.tar.bz2 or …-data.gouv_local.json"
+        )
         parser.add_argument("--communes", type=Path, help="…-data.gouv_commune.zip")
 
     def handle(self, *args, file: Path, communes: Path | None, **options):
@@ -21,8 +25,11 @@ class Command(BaseCommand):
             if not path.exists():
                 raise CommandError(f"Fichier introuvable : {path}")
         try:
-            counts = import_files(file, communes)
-        except (ValueError, KeyError) as exc:
+            if file.name.endswith((".tar.bz2", ".tbz2")):
+                counts = import_archive(file)
+            else:
+                counts = import_files(file, communes)
+        except (ValueError, KeyError, tarfile.TarError, EOFError, OSError) as exc:
             raise CommandError(
                 f"{file.name} : fichier illisible ({exc}) ; rien n'a été importé."
             ) from exc

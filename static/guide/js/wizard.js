@@ -32,4 +32,92 @@
   }
   document.addEventListener("DOMContentLoaded", function () { showPrintButtons(document); });
   document.addEventListener("htmx:afterSettle", function () { showPrintButtons(document); });
+
+  // "Votre commune": the text field becomes an ARIA combobox (pattern of the WAI-ARIA APG) whose
+  // suggestions come from the server through htmx. Without JavaScript the form does the same
+  // search when it is sent and offers a choice.
+  function comboboxParts(input) {
+    return {
+      list: document.getElementById(input.getAttribute("aria-controls")),
+      picked: document.getElementById("commune-picked"),
+      status: document.getElementById("commune-status")
+    };
+  }
+  function setActive(input, option) {
+    var parts = comboboxParts(input);
+    parts.list.querySelectorAll("[role=option]").forEach(function (other) {
+      other.setAttribute("aria-selected", other === option ? "true" : "false");
+      other.classList.toggle("active", other === option);
+    });
+    if (option) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+  function closeList(input) {
+    var parts = comboboxParts(input);
+    parts.list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    setActive(input, null);
+  }
+  function choose(input, option) {
+    var parts = comboboxParts(input);
+    input.value = option.textContent.trim();
+    parts.picked.value = option.dataset.key;
+    document.querySelectorAll("input[type=radio][name=answer]").forEach(function (radio) { radio.checked = false; });
+    closeList(input);
+    parts.status.textContent = input.value + " : choisie. Appuyez sur Continuer.";
+  }
+  function enhanceCommuneSearch(root) {
+    root.querySelectorAll("[data-commune-search]:not([data-ready])").forEach(function (input) {
+      input.dataset.ready = "1";
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-expanded", "false");
+      input.setAttribute("aria-controls", "commune-suggestions");
+      var parts = comboboxParts(input);
+      input.addEventListener("input", function () { parts.picked.value = ""; });
+      input.addEventListener("keydown", function (event) {
+        var options = Array.prototype.slice.call(parts.list.querySelectorAll("[role=option]"));
+        var active = parts.list.querySelector("[aria-selected=true]");
+        var index = options.indexOf(active);
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          if (!options.length) return;
+          event.preventDefault();
+          parts.list.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+          var step = event.key === "ArrowDown" ? 1 : -1;
+          setActive(input, options[(index + step + options.length) % options.length]);
+        } else if (event.key === "Enter" && active && !parts.list.hidden) {
+          event.preventDefault();
+          choose(input, active);
+        } else if (event.key === "Escape" && !parts.list.hidden) {
+          event.preventDefault();
+          closeList(input);
+        }
+      });
+      parts.list.addEventListener("mousedown", function (event) {
+        var option = event.target.closest("[role=option]");
+        if (option) { event.preventDefault(); choose(input, option); input.focus(); }
+      });
+      input.addEventListener("blur", function () { closeList(input); });
+    });
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "commune-suggestions") return;
+    var input = document.querySelector("[data-commune-search]");
+    if (!input) return;
+    var parts = comboboxParts(input);
+    var count = parts.list.querySelectorAll("[role=option]").length;
+    parts.list.hidden = count === 0;
+    input.setAttribute("aria-expanded", count ? "true" : "false");
+    setActive(input, null);
+    parts.status.textContent = input.value.trim().length < 2 ? "" :
+      count === 0 ? "Aucune commune proposée." :
+      count + (count > 1 ? " communes proposées" : " commune proposée") + " : flèche du bas pour choisir.";
+  });
+  document.addEventListener("DOMContentLoaded", function () { enhanceCommuneSearch(document); });
+  document.addEventListener("htmx:afterSettle", function () { enhanceCommuneSearch(document); });
 })();
