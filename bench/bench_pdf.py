@@ -59,6 +59,7 @@ def context_for(procedure, answers, result) -> dict:
         "commune": commune.get(),
         "paper": True,
         "office_lines": places.office_lines(result),
+        "home_mairie": None,
         "attribution": "",
     }
 

@@ -39,9 +39,10 @@ class CommuneForm(forms.Form):
         self.question = question
         directory = communes.directory()
         self.ambiguous = False
-        self.choices = [
-            (c.key, directory.label(c)) for c in filter(None, map(directory.get, served))
-        ]
+        self.choices = sorted(
+            ((c.key, directory.label(c)) for c in filter(None, map(directory.get, served))),
+            key=lambda choice: communes.fold(choice[1]),
+        )
 
     def clean(self):
         directory = communes.directory()

@@ -195,6 +195,16 @@ def office_lines(result: engine.Result) -> list[OfficeLine]:
     return lines
 
 
+def home_mairie(result: engine.Result, served: list[str], lines: list[OfficeLine]) -> Local | None:
+    """The mairie of a visitor who lives in one of the deployment's communes, unless shown already."""
+    if not result.commune or result.commune not in served:
+        return None
+    if any(line.local and line.line.item.office.local == "mairie" for line in lines):
+        return None
+    run = current_run()
+    return _resolve(result.commune, "mairie", run.id if run else None)
+
+
 def attribution(run: ImportRun | None) -> str:
     """The credit DILA's licence asks for: producer, file name and date."""
     if run is None:

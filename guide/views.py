@@ -112,7 +112,10 @@ def _question_page(request, procedure, answers, question, edit=None, form=None, 
 def _form(question: engine.Question, data=None, initial=None):
     if not question.is_commune:
         return AnswerForm(question, data, initial=initial)
-    form = CommuneForm(question, commune.get()["communes"], data, initial=initial)
+    served = commune.get()["communes"]
+    if len(served) == 1 and not (initial or {}).get("answer"):
+        initial = {"answer": served[0]}  # a commune's own guide: its commune, chosen already
+    form = CommuneForm(question, served, data, initial=initial)
     current = communes.directory().get((initial or {}).get("answer") or "")
     if current is not None and all(key != current.key for key, _ in form.choices):
         form.choices.insert(0, (current.key, communes.directory().label(current)))
@@ -221,9 +224,13 @@ def result(request, slug: str):
 def _offices_context(outcome: engine.Result) -> dict:
     """The office lines with the offices found for the visitor's commune, and their credit."""
     lines = places.office_lines(outcome)
-    found = any(line.local and line.local.places for line in lines)
+    mairie = places.home_mairie(outcome, commune.get()["communes"], lines)
+    found = any(line.local and line.local.places for line in lines) or bool(
+        mairie and mairie.places
+    )
     return {
         "office_lines": lines,
+        "home_mairie": mairie,
         "attribution": places.attribution(places.current_run()) if found else "",
     }
 

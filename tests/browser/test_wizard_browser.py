@@ -5,7 +5,7 @@ import re
 import pytest
 from django.conf import settings
 
-from guide import state
+from guide import communes, state
 from guide.loader import read_directory
 from tests.browser.conftest import axe_violations
 
@@ -29,6 +29,9 @@ def tab_to(page, predicate: str, limit: int = 40) -> None:
 
 
 def answer_with_keyboard(page, question, option_id: str) -> None:
+    if question.is_commune:
+        answer_commune_with_keyboard(page, option_id)
+        return
     tab_to(page, "el => el && el.name === 'answer'")
     index = [o.id for o in question.options].index(option_id)
     page.keyboard.press("Home" if index == 0 else "ArrowDown")
@@ -37,6 +40,21 @@ def answer_with_keyboard(page, question, option_id: str) -> None:
     if index == 0:
         page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.value") == option_id
+    tab_to(page, "el => el && el.type === 'submit'")
+    page.keyboard.press("Enter")
+
+
+def answer_commune_with_keyboard(page, key: str) -> None:
+    """Type the commune's name in the combobox, pick the first suggestion with the arrow keys."""
+    tab_to(page, "el => el && el.name === 'q'")
+    page.keyboard.type(communes.directory().get(key).name)
+    page.wait_for_selector("#commune-suggestions:not([hidden]) [role=option]")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.getAttribute('aria-activedescendant')") == (
+        "suggestion-1"
+    )
+    page.keyboard.press("Enter")
+    assert page.input_value("#commune-picked") == key
     tab_to(page, "el => el && el.type === 'submit'")
     page.keyboard.press("Enter")
 
@@ -164,10 +182,11 @@ def page_urls(site: str) -> dict[str, str]:
         "protection": "non",
         "mention_un_an": "general",
     }
-    token = state.dump(slug, answers)
+    token = state.dump(slug, {**answers, "commune": "84035"})
     return {
         "accueil": f"{site}/",
         "question": f"{site}/demarche/{slug}/?s={state.dump(slug, {'evenement': 'vole', 'statut': 'autre'})}",
+        "question commune": f"{site}/demarche/{slug}/?s={state.dump(slug, answers)}",
         "récapitulatif": f"{site}/demarche/{slug}/recapitulatif/?s={token}",
         "résultat": f"{site}/demarche/{slug}/resultat/?s={token}",
         "erreur": f"{site}/demarche/{slug}/?s=gAAAAAjeton-abime",
@@ -200,3 +219,42 @@ def test_the_axe_harness_reports_a_known_violation(page):
         '<!doctype html><html lang="fr"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>'
     )
     assert "image-alt" in {violation["id"] for violation in axe_violations(page)}
+
+
+def test_commune_combobox_keyboard_screen_reader_states_and_axe(browser, site):
+    slug = "titre-sejour-perdu-vole"
+    answers = {
+        "evenement": "vole",
+        "statut": "autre",
+        "lieu": "france",
+        "carte": "un_an",
+        "protection": "non",
+        "mention_un_an": "general",
+    }
+    context = browser.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{site}/demarche/{slug}/?s={state.dump(slug, answers)}")
+    field = page.locator("#commune-q")
+    assert field.get_attribute("role") == "combobox"
+    assert field.get_attribute("aria-expanded") == "false"
+    field.focus()
+    page.keyboard.type("84210")
+    page.wait_for_selector("#commune-suggestions:not([hidden]) [role=option]")
+    assert field.get_attribute("aria-expanded") == "true"
+    assert page.locator("#commune-suggestions [role=option]").count() == 6
+    assert "6 communes proposées" in page.locator("#commune-status").inner_text()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert field.get_attribute("aria-activedescendant") == "suggestion-2"
+    assert page.locator("#suggestion-2").get_attribute("aria-selected") == "true"
+    assert axe_violations(page) == []  # with the list open
+    page.keyboard.press("Escape")
+    assert field.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.input_value("#commune-picked") == page.locator("#suggestion-1").get_attribute(
+        "data-key"
+    )
+    page.get_by_role("button", name="Continuer").click()
+    wait_for_heading(page, "Vérifiez vos réponses")
+    context.close()
