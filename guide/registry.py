@@ -22,6 +22,7 @@ _state: dict = {
     "generation": 0,
     "checked": float("-inf"),
     "procedures": {},
+    "offices": {},
 }
 
 
@@ -38,6 +39,12 @@ def procedures() -> dict[str, engine.Procedure]:
 
 def get(slug: str) -> engine.Procedure | None:
     return procedures().get(slug)
+
+
+def offices() -> dict[str, engine.Office]:
+    """The shared office catalogue (procedures/_offices.yaml) by id."""
+    procedures()
+    return _state["offices"]
 
 
 def generation() -> int:
@@ -66,6 +73,7 @@ def _refresh() -> None:
         slug: engine.compile_procedure(definition, offices, communes.label_of)
         for slug, definition in definitions
     }
+    _state["offices"] = offices
     _state["version"] = version
     _state["generation"] += 1
 
@@ -73,5 +81,5 @@ def _refresh() -> None:
 def clear() -> None:
     """Forget the compiled content (tests, and after loading in this process)."""
     with _lock:
-        _state.update(version=None, run=None, checked=float("-inf"), procedures={})
+        _state.update(version=None, run=None, checked=float("-inf"), procedures={}, offices={})
         _state["generation"] += 1

@@ -58,6 +58,10 @@ def _url(
     return f"{url}?s={state.dump(procedure.slug, answers, edit)}" if answers else url
 
 
+# Offices of the catalogue that are national bodies, listed on the sources page.
+NATIONAL_KINDS = ("administration_centrale", "defenseur_droits", "prefecture_police_paris")
+
+
 def _fold(text: str) -> str:
     """Lower case without accents, for a search that forgives both."""
     return "".join(
@@ -298,7 +302,15 @@ def link(request, slug: str, token: str):
 
 @require_GET
 def sources(request):
-    return render(request, "guide/sources.html", {"procedures": registry.procedures().values()})
+    national = [o for o in registry.offices().values() if o.kind in NATIONAL_KINDS]
+    run = places.current_run()
+    context = {
+        "procedures": registry.procedures().values(),
+        "national": national,
+        "directory_run": run,
+        "attribution": places.attribution(run),
+    }
+    return render(request, "guide/sources.html", context)
 
 
 @require_GET

@@ -145,3 +145,32 @@ def test_command_refuses_a_missing_or_unreadable_file(tmp_path):
     (tmp_path / "x.json").write_text("pas du json")
     with pytest.raises(CommandError, match="rien n'a été importé"):
         call_command("import_annuaire", file=tmp_path / "x.json")
+
+
+def test_the_published_archive_is_read_directly(tmp_path):
+    """all_latest.tar.bz2 holds both files under a folder; the command reads them from it."""
+    import tarfile
+
+    archive = tmp_path / "all_latest.tar.bz2"
+    with tarfile.open(archive, "w:bz2") as tar:
+        tar.add(LOCAL, arcname=f"all/{LOCAL.name}")
+        tar.add(COMMUNES, arcname=f"all/{COMMUNES.name}")
+    call_command("import_annuaire", "--file", str(archive))
+    run = ImportRun.objects.get()
+    assert run.file_name == LOCAL.name
+    assert str(run.file_date) == "2026-09-12"
+    assert Office.objects.count() == 13
+    assert Competence.objects.filter(commune_insee="84031").count() == 5
+    assert Office.objects.get(id="test-0003-prefecture-vaucluse").departement == "84"
+    assert Office.objects.get(id="test-0013-prefecture-reunion").departement == "974"
+
+
+def test_an_archive_without_the_local_file_changes_nothing(tmp_path):
+    import tarfile
+
+    archive = tmp_path / "all_latest.tar.bz2"
+    with tarfile.open(archive, "w:bz2") as tar:
+        tar.add(COMMUNES, arcname=COMMUNES.name)
+    with pytest.raises(CommandError, match="pas de fichier …_local.json"):
+        call_command("import_annuaire", "--file", str(archive))
+    assert not ImportRun.objects.exists()

@@ -194,3 +194,17 @@ def test_a_served_commune_with_a_directory_record_shows_its_hours(client, direct
     box = page[page.index("<h3>Votre mairie</h3>") :]
     assert "Mairie - Carpentras (fiche de test)" in box
     assert "Lundi – Vendredi : 08:30–12:00, 13:30–17:00" in box
+
+
+def test_sources_page_lists_national_bodies_and_the_directory_credit(client, loaded):
+    page = html.unescape(client.get("/sources/").content.decode())
+    assert "Service central d'état civil, 11 rue de la Maison Blanche, 44941 Nantes Cedex 9" in page
+    assert "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07" in page
+    sdanf = page[page.index("Sous-direction de l'accès à la nationalité française") :]
+    assert sdanf[: sdanf.index("</li>")].count("adresse non confirmée") == 1
+    assert "n'est pas encore importé sur ce site" in page
+    import_fixture()
+    places.clear()
+    registry.clear()
+    page = html.unescape(client.get("/sources/").content.decode())
+    assert "fichier du 12/09/2026 (2026-09-12_003346-data.gouv_local.json)" in page
