@@ -171,6 +171,6 @@ def test_an_archive_without_the_local_file_changes_nothing(tmp_path):
     archive = tmp_path / "all_latest.tar.bz2"
     with tarfile.open(archive, "w:bz2") as tar:
         tar.add(COMMUNES, arcname=COMMUNES.name)
-    with pytest.raises(CommandError, match="pas de fichier …_local.json"):
+    with pytest.raises(CommandError, match=r"pas de fichier …_local\.json"):
         call_command("import_annuaire", "--file", str(archive))
     assert not ImportRun.objects.exists()
