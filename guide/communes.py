@@ -157,6 +157,7 @@ def directory() -> Directory:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def label_of(key: str) -> str | None:
     """The label of a commune key ('Cavaillon (84300 – Vaucluse)'), or None if there is none."""
     commune = directory().get(key)
