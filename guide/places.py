@@ -13,8 +13,9 @@ is looked up in the imported directory:
 3. failing that, nothing but the office's general description and a link to the official
    directory, saying so.
 
-A commune costs at most two indexed queries (competences, then the département fallback), once
-per process and directory import: answers are kept in memory, keyed by the import they come from.
+A result costs at most two indexed queries (the competences of every office kind it needs, then
+one for the fallbacks), once per process and directory import: answers are kept in memory, keyed
+by the import they come from.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from guide import communes, engine
 from guide.models import Competence, ImportRun, Office
@@ -116,54 +119,67 @@ def _codes(commune: communes.Commune) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolve(key: str, local: str, run_id: int | None) -> Local | None:
+def _resolve(key: str, wanted: tuple[str, ...], run_id: int | None) -> dict[str, Local]:
+    """The offices for each `local` value in `wanted`, for one commune: two queries at most."""
     directory = communes.directory()
     commune = directory.get(key)
     if commune is None:
-        return None
+        return {}
     name = commune.name
     if run_id is None:
-        return Local(name, ())
-    kinds = KINDS[local]
+        return {local: Local(name, ()) for local in wanted}
     codes = _codes(commune)
-    found: dict[str, list[tuple[tuple, Office]]] = {}
+    kinds = {kind for local in wanted for kind in KINDS[local]}
+    competent: dict[tuple[str, str], list[tuple[tuple, Office]]] = {}
     for competence in Competence.objects.filter(
         commune_insee__in=codes, kind__in=kinds
     ).select_related("office"):
-        found.setdefault(competence.commune_insee, []).append(
+        competent.setdefault((competence.commune_insee, competence.kind), []).append(
             (_preference(competence.office, competence.rank), competence.office)
         )
-    for code in codes:  # the most precise code that has offices wins
-        if code in found:
-            ranked = [office for _, office in sorted(found[code], key=lambda pair: pair[0])]
-            if local == "police":  # a commune has a commissariat or a gendarmerie, rarely both
-                places = [
-                    next(o for o in ranked if o.kind == k)
-                    for k in kinds
-                    if any(o.kind == k for o in ranked)
-                ]
-            else:
-                places = ranked[:1]
-            return Local(name, tuple(Place.of(o) for o in places))
-    # No competence: the office of that kind in the commune, or in the département.
-    nearby = Office.objects.filter(kind__in=kinds).order_by("name")
-    if local in BY_DEPARTEMENT:
-        nearby = nearby.filter(departement=commune.departement)
-        where = f"celui du département ({directory.departements.get(commune.departement, commune.departement)})"
-    else:
-        nearby = nearby.filter(commune_insee__in=codes)
-        where = f"celui qui se trouve à {name}"
-    ranked = sorted(nearby, key=lambda o: _preference(o, 0))
-    if not ranked:
-        return Local(name, ())
-    return Local(
-        name,
-        (Place.of(ranked[0]),),
-        approximate=(
-            f"L'annuaire officiel ne dit pas quel service est compétent pour {name} : "
-            f"nous indiquons {where}. Vérifiez auprès de ce service."
-        ),
-    )
+    found: dict[str, Local] = {}
+    for local in wanted:
+        for code in codes:  # the most precise code that has offices wins
+            ranked = {
+                kind: [o for _, o in sorted(competent.get((code, kind), []), key=lambda p: p[0])]
+                for kind in KINDS[local]
+            }
+            # the main office of each kind (police: a commissariat and/or a gendarmerie)
+            chosen = [offices[0] for offices in ranked.values() if offices]
+            if chosen:
+                found[local] = Local(name, tuple(Place.of(o) for o in chosen))
+                break
+    missing = [local for local in wanted if local not in found]
+    if missing:
+        # No competence: the office of that kind in the département (préfecture, tribunal…) or
+        # located in the commune itself (mairie, police), in one query.
+        by_departement = [k for local in missing if local in BY_DEPARTEMENT for k in KINDS[local]]
+        in_commune = [k for local in missing if local not in BY_DEPARTEMENT for k in KINDS[local]]
+        nearby = Office.objects.filter(
+            Q(kind__in=by_departement, departement=commune.departement)
+            | Q(kind__in=in_commune, commune_insee__in=codes)
+        )
+        ranked = sorted(nearby, key=lambda o: (_preference(o, 0), o.name))
+        departement = directory.departements.get(commune.departement, commune.departement)
+        for local in missing:
+            near = next((o for o in ranked if o.kind in KINDS[local]), None)
+            if near is None:
+                found[local] = Local(name, ())
+                continue
+            where = (
+                f"celui du département ({departement})"
+                if local in BY_DEPARTEMENT
+                else f"celui qui se trouve à {name}"
+            )
+            found[local] = Local(
+                name,
+                (Place.of(near),),
+                approximate=(
+                    f"L'annuaire officiel ne dit pas quel service est compétent pour {name} : "
+                    f"nous indiquons {where}. Vérifiez auprès de ce service."
+                ),
+            )
+    return found
 
 
 def latest_run() -> ImportRun | None:
@@ -184,15 +200,23 @@ def current_run() -> ImportRun | None:
 
 def office_lines(result: engine.Result) -> list[OfficeLine]:
     """The result's office lines, each local office resolved for the visitor's commune."""
-    run = current_run() if result.commune else None
-    lines = []
-    for line in result.offices:
-        office = line.item.office
-        local = None
-        if office is not None and office.local and result.commune:
-            local = _resolve(result.commune, office.local, run.id if run else None)
-        lines.append(OfficeLine(line, local))
-    return lines
+    wanted = tuple(
+        sorted(
+            {
+                line.item.office.local
+                for line in result.offices
+                if line.item.office and line.item.office.local
+            }
+        )
+    )
+    found = {}
+    if result.commune and wanted:
+        run = current_run()
+        found = _resolve(result.commune, wanted, run.id if run else None)
+    return [
+        OfficeLine(line, found.get(line.item.office.local) if line.item.office else None)
+        for line in result.offices
+    ]
 
 
 def home_mairie(result: engine.Result, served: list[str], lines: list[OfficeLine]) -> Local | None:
@@ -202,7 +226,7 @@ def home_mairie(result: engine.Result, served: list[str], lines: list[OfficeLine
     if any(line.local and line.line.item.office.local == "mairie" for line in lines):
         return None
     run = current_run()
-    return _resolve(result.commune, "mairie", run.id if run else None)
+    return _resolve(result.commune, ("mairie",), run.id if run else None).get("mairie")
 
 
 def attribution(run: ImportRun | None) -> str:

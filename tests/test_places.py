@@ -147,7 +147,7 @@ def test_a_commune_costs_two_queries_at_most_then_none(client, directory):
     with CaptureQueriesContext(connection) as again:
         local_offices("attestation-accueil", answers)
     lookups = [q["sql"] for q in first.captured_queries if "guide_importrun" not in q["sql"]]
-    assert len(lookups) <= 2 * 2  # two local offices (mairie, préfecture), two queries each
+    assert len(lookups) == 2  # mairie and préfecture: their competences, then the fallbacks
     assert again.captured_queries == []
 
 
