@@ -2,20 +2,25 @@
 
     GUIDE_DEBUG=1 uv run python bench/bench_pdf.py [renders, default 30] [memory renders, default 500]
 
-Renders the reference checklist (the longest result among all procedures and paths) and a
-one-line document through the same worker pool, stylesheet and fonts; prints median and p95 of
-each, their ratio, the PDF size, and the RSS of the web process and of the workers every 100
+Renders the reference checklist (the longest result among all procedures and paths), a one-line
+HTML document, and the reference result cut to one line (same template: header, situation, QR
+code, sources, footer) through the same worker pool, stylesheet and fonts; prints median and p95
+of each, the ratios, the PDF size, and the RSS of the web process and of the workers every 100
 renders (workers are replaced after guide.pdf.RENDERS_PER_WORKER renders).
 """
 
+import dataclasses
 import os
 import statistics
 import sys
+import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
+os.environ["GUIDE_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 
 import django
 
@@ -23,9 +28,10 @@ django.setup()
 
 import segno  # noqa: E402 (after django.setup)
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from guide import commune, pdf, pdf_worker, places, state  # noqa: E402
+from guide import commune, engine, pdf, pdf_worker, places, state  # noqa: E402
 from guide.loader import read_directory  # noqa: E402
 
 
@@ -69,6 +75,21 @@ ONE_LINE = (
 )
 
 
+def one_line_result(result):
+    """The reference result cut to one checklist line: the same page furniture, one line of content."""
+    return dataclasses.replace(
+        result,
+        documents=result.documents[:1],
+        steps=(),
+        offices=(),
+        fees=engine.Fees((), Decimal("0.00")),
+        deadlines=(),
+        appeals=(),
+        notes=(),
+        sources=(result.documents[0].item.source,),
+    )
+
+
 def one_line() -> bytes:
     """The same path as a real PDF (worker pool, same stylesheet and fonts), for one line of text."""
     return pdf._pool().submit(pdf_worker.render, ONE_LINE).result()
@@ -102,11 +123,14 @@ def p95(values: list[float]) -> float:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     memory_runs = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+    call_command("migrate", verbosity=0)  # a throw-away database: no directory imported
     size, procedure, answers, result = longest_result()
     context = context_for(procedure, answers, result)
+    short = context_for(procedure, answers, one_line_result(result))
     pdf.warm_up()
     checklist, document = timed(lambda: pdf.render(context), runs)
     line, _ = timed(one_line, runs)
+    short_result, short_document = timed(lambda: pdf.render(short), runs)
     print(f"reference checklist: {procedure.slug}, {size} lines, {len(document) / 1024:.1f} KiB")
     print(
         f"  checklist median {statistics.median(checklist):6.1f} ms   p95 {p95(checklist):6.1f} ms   ({runs} renders)"
@@ -115,6 +139,11 @@ def main() -> None:
         f"  one line  median {statistics.median(line):6.1f} ms   p95 {p95(line):6.1f} ms   ({runs} renders)"
     )
     print(f"  ratio of medians {statistics.median(checklist) / statistics.median(line):.2f}")
+    print(
+        f"  one-line result (same template: header, situation, QR, sources, footer; "
+        f"{len(short_document) / 1024:.1f} KiB) median {statistics.median(short_result):6.1f} ms   "
+        f"p95 {p95(short_result):6.1f} ms; ratio {statistics.median(checklist) / statistics.median(short_result):.2f}"
+    )
     for index in range(1, memory_runs + 1):
         pdf.render(context)
         if index % 100 == 0 or index == memory_runs:

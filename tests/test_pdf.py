@@ -151,3 +151,18 @@ def test_result_page_links_to_the_pdf(client, loaded):
 
 def test_pdf_scenarios_cover_every_procedure(compiled):
     assert {s["procedure"] for s in two_per_procedure()} == set(compiled)
+
+
+def test_the_longest_result_embeds_only_our_two_fonts_and_stays_small(client, loaded, compiled):
+    """A character outside the font subset, or a synthesised italic, embeds another whole font."""
+    longest = max(
+        ((slug, answers) for slug, p in compiled.items() for answers in p.paths()),
+        key=lambda pair: sum(1 for _ in compiled[pair[0]].result(pair[1]).lines()),
+    )
+    document = get_pdf(client, *longest).content
+    fonts = set()
+    for page in PdfReader(io.BytesIO(document)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(font.get_object()["/BaseFont"].split("+", 1)[1])
+    assert fonts == {"Guide-Sans", "Guide-Sans-Bold"}
+    assert len(document) <= 100_000
