@@ -42,7 +42,6 @@ BY_DEPARTEMENT = {"prefecture", "sous_prefecture", "tribunal_judiciaire"}
 SECONDARY = re.compile(
     r"mairi[eé]s? (d[ée]l[ée]gu[ée]e|annexe)|\s-\s(annexe|antenne)\s|bureau annexe", re.IGNORECASE
 )
-DIRECTORY_URL = "https://lannuaire.service-public.gouv.fr/"
 
 
 @dataclass(frozen=True)
@@ -182,13 +181,9 @@ def _resolve(key: str, wanted: tuple[str, ...], run_id: int | None) -> dict[str,
     return found
 
 
-def latest_run() -> ImportRun | None:
-    return ImportRun.objects.filter(finished_at__isnull=False).order_by("-id").first()
-
-
 @functools.lru_cache(maxsize=1)
 def _run(generation: int) -> ImportRun | None:
-    return latest_run()
+    return ImportRun.objects.filter(finished_at__isnull=False).order_by("-id").first()
 
 
 def current_run() -> ImportRun | None:
