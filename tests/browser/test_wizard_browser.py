@@ -8,6 +8,7 @@ from django.conf import settings
 from guide import communes, state
 from guide.loader import read_directory
 from tests.browser.conftest import axe_violations
+from tests.test_annuaire import import_fixture
 
 PROCEDURES = read_directory(settings.PROCEDURES_DIR).compile()
 SLUGS = sorted(PROCEDURES)
@@ -172,6 +173,17 @@ def test_our_pages_run_under_their_csp(browser, site):
     assert errors == []
 
 
+HOSTING_CARPENTRAS = {
+    "visiteur": "non_europeen",
+    "sejour": "oui",
+    "dispense": "aucun",
+    "hebergeant": "francais_europeen",
+    "mineur": "non",
+    "grande_ville": "non",
+    "commune": "84031",
+}
+
+
 def page_urls(site: str) -> dict[str, str]:
     slug = "titre-sejour-perdu-vole"
     answers = {
@@ -187,6 +199,7 @@ def page_urls(site: str) -> dict[str, str]:
         "accueil": f"{site}/",
         "question": f"{site}/demarche/{slug}/?s={state.dump(slug, {'evenement': 'vole', 'statut': 'autre'})}",
         "question commune": f"{site}/demarche/{slug}/?s={state.dump(slug, answers)}",
+        "résultat avec adresses": f"{site}/demarche/attestation-accueil/resultat/?s={state.dump('attestation-accueil', HOSTING_CARPENTRAS)}",
         "récapitulatif": f"{site}/demarche/{slug}/recapitulatif/?s={token}",
         "résultat": f"{site}/demarche/{slug}/resultat/?s={token}",
         "erreur": f"{site}/demarche/{slug}/?s=gAAAAAjeton-abime",
@@ -198,6 +211,7 @@ def page_urls(site: str) -> dict[str, str]:
 @pytest.mark.parametrize("width", [320, 640, 1280], ids=lambda w: f"{w}px")
 def test_axe_finds_no_violation_and_nothing_scrolls_sideways(browser, site, width):
     # 640 px is a 1280 px window at 200 % zoom.
+    import_fixture()  # offices with addresses, phones, hours and links on one result page
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
     page = context.new_page()
     problems = {}
@@ -258,3 +272,12 @@ def test_commune_combobox_keyboard_screen_reader_states_and_axe(browser, site):
     page.get_by_role("button", name="Continuer").click()
     wait_for_heading(page, "Vérifiez vos réponses")
     context.close()
+
+
+def test_result_with_addresses_shows_them(page, site):
+    import_fixture()
+    page.goto(page_urls(site)["résultat avec adresses"])
+    offices = page.locator("#offices").locator("xpath=..").inner_text()
+    assert "Mairie - Carpentras (fiche de test)" in offices
+    assert "Lundi – Vendredi : 08:30–12:00, 13:30–17:00" in offices
+    assert "Service-Public.gouv.fr / DILA" in offices
