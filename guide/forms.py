@@ -35,6 +35,9 @@ class CommuneForm(forms.Form):
     picked = forms.CharField(required=False, max_length=30)
 
     def __init__(self, question: engine.Question, served: list[str], *args, **kwargs):
+        initial = kwargs.get("initial") or {}
+        if len(served) == 1 and not initial.get("answer"):
+            kwargs["initial"] = {"answer": served[0]}  # a commune's own guide: chosen already
         super().__init__(*args, **kwargs)
         self.question = question
         directory = communes.directory()
@@ -43,6 +46,9 @@ class CommuneForm(forms.Form):
             ((c.key, directory.label(c)) for c in filter(None, map(directory.get, served))),
             key=lambda choice: communes.fold(choice[1]),
         )
+        current = directory.get(initial.get("answer") or "")
+        if current is not None and all(key != current.key for key, _ in self.choices):
+            self.choices.insert(0, (current.key, directory.label(current)))  # changing it
 
     def clean(self):
         directory = communes.directory()

@@ -114,16 +114,13 @@ def _question_page(request, procedure, answers, question, edit=None, form=None, 
 
 
 def _form(question: engine.Question, data=None, initial=None):
-    if not question.is_commune:
-        return AnswerForm(question, data, initial=initial)
-    served = commune.get()["communes"]
-    if len(served) == 1 and not (initial or {}).get("answer"):
-        initial = {"answer": served[0]}  # a commune's own guide: its commune, chosen already
-    form = CommuneForm(question, served, data, initial=initial)
-    current = communes.directory().get((initial or {}).get("answer") or "")
-    if current is not None and all(key != current.key for key, _ in form.choices):
-        form.choices.insert(0, (current.key, communes.directory().label(current)))
-    return form
+    if question.is_commune:
+        return CommuneForm(question, commune.get()["communes"], data, initial=initial)
+    return AnswerForm(question, data, initial=initial)
+
+
+def _answer_ids(result: engine.Result) -> dict[str, str]:
+    return {reason.question.id: reason.option.id for reason in result.answers}
 
 
 def _total(procedure: engine.Procedure, answers: dict[str, str], number: int) -> int | None:
@@ -205,7 +202,7 @@ def summary(request, slug: str):
     procedure, result, response = _complete_answers(request, slug)
     if response:
         return response
-    return _summary_page(request, procedure, {r.question.id: r.option.id for r in result.answers})
+    return _summary_page(request, procedure, _answer_ids(result))
 
 
 @require_GET
@@ -214,7 +211,7 @@ def result(request, slug: str):
     procedure, outcome, response = _complete_answers(request, slug)
     if response:
         return response
-    answers = {r.question.id: r.option.id for r in outcome.answers}
+    answers = _answer_ids(outcome)
     context = {
         "procedure": procedure,
         "result": outcome,
@@ -260,7 +257,7 @@ def result_pdf(request, slug: str):
     procedure, outcome, response = _complete_answers(request, slug)
     if response:
         return response
-    answers = {r.question.id: r.option.id for r in outcome.answers}
+    answers = _answer_ids(outcome)
     token, expires = state.dump_link(procedure, answers)
     link_url = request.build_absolute_uri(reverse("guide:link", args=[slug, token]))
     context = {

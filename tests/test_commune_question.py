@@ -181,3 +181,18 @@ def test_format_rules_for_commune_questions(tmp_path):
         )
         problems = [p.reason for p in read_directory(folder).problems]
         assert any(message in p for p in problems), (name, problems)
+
+
+def test_a_single_commune_guide_starts_with_its_commune_chosen(client, loaded, monkeypatch):
+    from guide import commune
+
+    monkeypatch.setitem(commune.get(), "communes", ["84031"])
+    text, _ = commune_page(client)
+    assert re.search(r'value="84031" id="commune-84031" checked', text)
+
+
+def test_changing_a_commune_from_the_summary_shows_the_current_one_checked(client, loaded):
+    edit = state.dump(SLUG, {**THEFT_IN_FRANCE, "commune": "97411"}, edit="commune")
+    text = html.unescape(client.get(f"{STEP}?s={edit}").content.decode())
+    assert re.search(r'value="97411" id="commune-97411" checked', text)
+    assert text.index("Saint-Denis (97400") < text.index("Beaumettes")  # listed first

@@ -9,6 +9,7 @@ from guide import communes, state
 from guide.loader import read_directory
 from tests.browser.conftest import axe_violations
 from tests.test_annuaire import import_fixture
+from tests.test_places import HOSTING
 
 PROCEDURES = read_directory(settings.PROCEDURES_DIR).compile()
 SLUGS = sorted(PROCEDURES)
@@ -173,27 +174,21 @@ def test_our_pages_run_under_their_csp(browser, site):
     assert errors == []
 
 
-HOSTING_CARPENTRAS = {
-    "visiteur": "non_europeen",
-    "sejour": "oui",
-    "dispense": "aucun",
-    "hebergeant": "francais_europeen",
-    "mineur": "non",
-    "grande_ville": "non",
-    "commune": "84031",
+HOSTING_CARPENTRAS = {**HOSTING, "commune": "84031"}
+# A stolen one-year card in France: the next question is the commune.
+BEFORE_COMMUNE = {
+    "evenement": "vole",
+    "statut": "autre",
+    "lieu": "france",
+    "carte": "un_an",
+    "protection": "non",
+    "mention_un_an": "general",
 }
 
 
 def page_urls(site: str) -> dict[str, str]:
     slug = "titre-sejour-perdu-vole"
-    answers = {
-        "evenement": "vole",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "non",
-        "mention_un_an": "general",
-    }
+    answers = BEFORE_COMMUNE
     token = state.dump(slug, {**answers, "commune": "84035"})
     return {
         "accueil": f"{site}/",
@@ -237,14 +232,7 @@ def test_the_axe_harness_reports_a_known_violation(page):
 
 def test_commune_combobox_keyboard_screen_reader_states_and_axe(browser, site):
     slug = "titre-sejour-perdu-vole"
-    answers = {
-        "evenement": "vole",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "non",
-        "mention_un_an": "general",
-    }
+    answers = BEFORE_COMMUNE
     context = browser.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{site}/demarche/{slug}/?s={state.dump(slug, answers)}")
