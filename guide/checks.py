@@ -59,4 +59,18 @@ def commune_check(app_configs=None, **kwargs):
                 id="guide.W004",
             )
         )
+    if contrast_ratio(colours["focus"], FOCUS_RING) < 9:
+        warnings.append(
+            Warning(
+                "La couleur de focus ne contraste pas assez avec l'anneau sombre qui l'entoure "
+                f"({contrast_ratio(colours['focus'], FOCUS_RING):.1f}:1, il faut 9:1).",
+                hint="Choisissez une couleur claire pour colours.focus, par exemple #ffbf47 ou #ffdd00.",
+                id="guide.W005",
+            )
+        )
     return warnings
+
+
+# The dark outer ring of the focus style (--focus-ring in site.css): with a light inner ring
+# contrasting 9:1 with it, one of the two contrasts 3:1 with any background (WCAG technique C40).
+FOCUS_RING = "#0b0c0c"

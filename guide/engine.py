@@ -335,17 +335,32 @@ class Procedure:
             raise AnswerError(problems)
         return accepted, pending
 
-    def prune(self, answers: Mapping[str, object]) -> dict[str, str]:
-        """Keep the answers that still fit, in order, dropping the rest (for the wizard)."""
-        kept: dict[str, str] = {}
+    def resume(
+        self, answers: Mapping[str, object]
+    ) -> tuple[dict[str, str], Question | None, dict[str, str]]:
+        """After an answer was changed: (the answers that still fit, in order, up to the first
+        question left open; that question, or None; the later answers, held until it is answered).
+
+        An answer is dropped only when its question no longer applies or its value no longer
+        fits. Answers after the open question are held without judging them, since whether
+        their questions apply may depend on the answer still to come: call `resume` again with
+        that answer and the held ones.
+        """
+        accepted: dict[str, str] = {}
+        held: dict[str, str] = {}
+        pending: Question | None = None
         for question in self.questions:
             value = answers.get(question.id)
-            if not question.when.holds(kept):
-                continue
-            if self.answer(question, value) is None:
-                break
-            kept[question.id] = value
-        return kept
+            fits = self.answer(question, value) is not None
+            if pending is not None:
+                if fits:
+                    held[question.id] = value
+            elif question.when.holds(accepted):
+                if fits:
+                    accepted[question.id] = value
+                else:
+                    pending = question
+        return accepted, pending, held
 
     def next_step(self, answers: Mapping[str, object]) -> Question | Result:
         """The next question to ask, or the result when every applicable question is answered."""

@@ -20,6 +20,10 @@ class AnswerForm(forms.Form):
             },
         )
 
+    def error_target(self) -> str:
+        """The id of the field an error message links to: the first option."""
+        return f"reponse-{self.question.options[0].id}"
+
 
 class CommuneForm(forms.Form):
     """A "Votre commune" question: a commune of the deployment, or a postcode or name typed in.
@@ -49,6 +53,13 @@ class CommuneForm(forms.Form):
         current = directory.get(initial.get("answer") or "")
         if current is not None and all(key != current.key for key, _ in self.choices):
             self.choices.insert(0, (current.key, directory.label(current)))  # changing it
+
+    def error_target(self) -> str:
+        """The id of the field an error message links to: the first commune offered, or the text
+        field when none is offered or the typed text found nothing (it keeps that text)."""
+        if self.choices and not self.data.get("q"):
+            return f"commune-{self.choices[0][0]}"
+        return "commune-q"
 
     def clean(self):
         directory = communes.directory()

@@ -27,10 +27,12 @@ WIZARD = "wizard"
 
 @dataclass(frozen=True)
 class State:
-    """The answers so far and, while changing one answer from the summary, that question's id."""
+    """The answers so far; while changing one answer from the summary, that question's id; and
+    after a change opened new questions, the later answers held until those are answered."""
 
     answers: dict[str, str] = field(default_factory=dict)
     edit: str | None = None
+    later: dict[str, str] = field(default_factory=dict)
 
 
 class BadState(Exception):
@@ -48,8 +50,16 @@ def _fernet(purpose: str) -> MultiFernet:
     return MultiFernet(keys)
 
 
-def dump(slug: str, answers: dict[str, str], edit: str | None = None, purpose: str = WIZARD) -> str:
-    data = {"p": slug, "a": answers} | ({"e": edit} if edit else {})
+def dump(
+    slug: str,
+    answers: dict[str, str],
+    edit: str | None = None,
+    later: dict[str, str] | None = None,
+    purpose: str = WIZARD,
+) -> str:
+    data = (
+        {"p": slug, "a": answers} | ({"e": edit} if edit else {}) | ({"l": later} if later else {})
+    )
     payload = json.dumps(data, separators=(",", ":")).encode()
     return _fernet(purpose).encrypt(payload).decode()
 
@@ -65,15 +75,18 @@ def load(token: str, slug: str, purpose: str = WIZARD) -> State:
         raise BadState("état invalide ou expiré") from exc
     if not isinstance(payload, dict) or payload.get("p") != slug:
         raise BadState("état d'une autre démarche")
-    answers = payload.get("a")
-    if not isinstance(answers, dict):
-        raise BadState("état mal formé")
-    edit = payload.get("e")
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in answers.items()):
+    answers, edit, later = payload.get("a"), payload.get("e"), payload.get("l", {})
+    if not _is_answers(answers) or not _is_answers(later):
         raise BadState("état mal formé")
     if edit is not None and not isinstance(edit, str):
         raise BadState("état mal formé")
-    return State(answers, edit)
+    return State(answers, edit, later)
+
+
+def _is_answers(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
 
 
 # Printed links --------------------------------------------------------------------------

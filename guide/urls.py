@@ -21,3 +21,5 @@ routes = [
 ]
 
 urlpatterns = [path("", include((routes, "guide")))]
+
+handler404 = "guide.views.not_found"

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -30,10 +31,15 @@ def _page(
     """The whole page, or for htmx its title and `content` partial (what <main> holds)."""
     if not request.htmx:
         return render(request, template, context, status=status)
+    # Both partials come out of the template engine already escaped: escaping them again would
+    # show "d&#x27;accueil" in the tab title.
     title = render_to_string(f"{template}#title", context, request).strip()
     body = render_to_string(f"{template}#content", context, request)
     response = HttpResponse(
-        f"<title>{escape(title)} – {escape(commune.get()['name'])}</title>{body}", status=status
+        format_html(
+            "<title>{} – {}</title>{}", mark_safe(title), commune.get()["name"], mark_safe(body)
+        ),
+        status=status,
     )
     if push_url:
         response["HX-Push-Url"] = push_url
@@ -52,10 +58,14 @@ def _bad_state(request, procedure: engine.Procedure) -> HttpResponse:
 
 
 def _url(
-    name: str, procedure: engine.Procedure, answers: dict[str, str], edit: str | None = None
+    name: str,
+    procedure: engine.Procedure,
+    answers: dict[str, str],
+    edit: str | None = None,
+    later: dict[str, str] | None = None,
 ) -> str:
     url = reverse(name, args=[procedure.slug])
-    return f"{url}?s={state.dump(procedure.slug, answers, edit)}" if answers else url
+    return f"{url}?s={state.dump(procedure.slug, answers, edit, later)}" if answers else url
 
 
 # Offices of the catalogue that are national bodies, listed on the sources page.
@@ -85,7 +95,9 @@ def index(request):
     return _page(request, "guide/index.html", context)
 
 
-def _question_page(request, procedure, answers, question, edit=None, form=None, push_url=""):
+def _question_page(
+    request, procedure, answers, question, edit=None, form=None, push_url="", later=None
+):
     asked = list(procedure.asked(answers))
     number = next(
         (i for i, r in enumerate(asked, 1) if r.question.id == question.id), len(asked) + 1
@@ -93,19 +105,20 @@ def _question_page(request, procedure, answers, question, edit=None, form=None, 
     if edit:
         back_url = _url("guide:summary", procedure, answers)
     elif answers:
-        back_url = _url("guide:step", procedure, dict(list(answers.items())[:-1]))
+        back_url = _url("guide:step", procedure, dict(list(answers.items())[:-1]), later=later)
     else:
         back_url = reverse("guide:index")
     form = form or _form(question, initial={"answer": answers.get(question.id)})
     error = next(iter(form.errors.values()), [""])[0] if form.errors else ""
     context = {
         "error": error,
+        "error_target": form.error_target() if error else "",
         "procedure": procedure,
         "question": question,
         "form": form,
-        "token": state.dump(procedure.slug, answers, edit) if answers or edit else "",
+        "token": state.dump(procedure.slug, answers, edit, later) if answers or edit else "",
         "number": number,
-        "total": None if edit else _total(procedure, answers, number),
+        "total": None if edit or later else _total(procedure, answers, number),
         "back_url": back_url,
     }
     return _page(
@@ -158,26 +171,28 @@ def step(request, slug: str):
     if question is None:
         return redirect(_url("guide:summary", procedure, answers))
     if request.method == "GET":
-        return _question_page(request, procedure, answers, question, current.edit)
+        return _question_page(
+            request, procedure, answers, question, current.edit, later=current.later
+        )
     form = _form(question, request.POST)
     if not form.is_valid():
-        return _question_page(request, procedure, answers, question, current.edit, form)
+        return _question_page(
+            request, procedure, answers, question, current.edit, form, later=current.later
+        )
     value = form.cleaned_data["answer"]
-    # Changing an earlier answer keeps the later answers that still apply.
-    answers = (
-        procedure.prune({**answers, question.id: value})
-        if current.edit
-        else {**answers, question.id: value}
-    )
+    answers, later = {**answers, question.id: value}, {}
+    if current.edit or current.later:
+        # After a change, ask only the questions it opened; keep every later answer that fits.
+        answers, _, later = procedure.resume({**answers, **current.later, question.id: value})
     _, following = procedure.check(answers)
     if following is None:
         target = _url("guide:summary", procedure, answers)
         return (
             _summary_page(request, procedure, answers, target) if request.htmx else redirect(target)
         )
-    target = _url("guide:step", procedure, answers)
+    target = _url("guide:step", procedure, answers, later=later)
     return (
-        _question_page(request, procedure, answers, following, push_url=target)
+        _question_page(request, procedure, answers, following, push_url=target, later=later)
         if request.htmx
         else redirect(target)
     )
@@ -295,6 +310,11 @@ def link(request, slug: str, token: str):
     except (state.BadState, engine.AnswerError):
         return _bad_state(request, procedure)
     return redirect(_url("guide:result", procedure, answers))
+
+
+def not_found(request, exception=None):
+    """The 404 page; for htmx, its partial, which htmx swaps in like any page (see base.html)."""
+    return _page(request, "404.html", {}, status=404)
 
 
 @require_GET

@@ -90,6 +90,24 @@ def main() -> None:
                     page.goto(base + path)
                     page.screenshot(path=out / f"{name}-{width}.png", full_page=True)
                 page.close()
+            # Error states as a phone shows them, with JavaScript (htmx swaps the answer) and without.
+            for javascript in (True, False):
+                context = browser.new_context(
+                    viewport={"width": 360, "height": 800}, java_script_enabled=javascript
+                )
+                page = context.new_page()
+                suffix = "js" if javascript else "sans-js"
+                for name, path, typed in (
+                    ("erreur-question", pages["question"], None),
+                    ("erreur-commune", f"/demarche/{SLUG}/?s={state.dump(SLUG, ANSWERS)}", "Saint"),
+                ):
+                    page.goto(base + path)
+                    if typed:
+                        page.fill("#commune-q", typed)
+                    page.click("button[type=submit]")
+                    page.wait_for_selector(".error-summary")
+                    page.screenshot(path=out / f"{name}-{suffix}-360.png", full_page=False)
+                context.close()
             # What the browser's own "Imprimer" gives (Chromium prints with the print media rules).
             page = browser.new_page()
             page.goto(base + pages["resultat"])
@@ -98,7 +116,7 @@ def main() -> None:
             browser.close()
     finally:
         server.terminate()
-    print(f"{len(pages) * 2} captures et resultat-imprime.pdf dans {out}")
+    print(f"{len(pages) * 2 + 4} captures et resultat-imprime.pdf dans {out}")
 
 
 if __name__ == "__main__":

@@ -88,12 +88,41 @@ def test_every_problem_is_reported(demo):
     assert len(error.value.problems) == 2
 
 
-def test_prune_keeps_answers_that_still_apply(demo):
-    assert demo.prune({"lieu": "etranger", "enfant": "oui"}) == {"lieu": "etranger"}
-    assert demo.prune({"lieu": "france", "enfant": "oui", "x": "y"}) == {
+def test_resume_keeps_answers_that_still_apply(demo):
+    assert demo.resume({"lieu": "etranger", "enfant": "oui"}) == ({"lieu": "etranger"}, None, {})
+    assert demo.resume({"lieu": "france", "enfant": "oui", "x": "y"}) == (
+        {"lieu": "france", "enfant": "oui"},
+        None,
+        {},
+    )
+
+
+def test_resume_asks_the_newly_opened_question_and_holds_the_later_answers(permit):
+    """A 1-year card changed to a multi-year one: the mention question opens, the commune stays."""
+    before = {
+        "evenement": "vole",
+        "statut": "autre",
         "lieu": "france",
-        "enfant": "oui",
+        "carte": "un_an",
+        "protection": "non",
+        "mention_un_an": "general",
+        "commune": "84035",
     }
+    accepted, pending, held = permit.resume({**before, "carte": "pluriannuelle"})
+    assert pending.id == "mention_pluriannuelle"
+    assert accepted == {
+        "evenement": "vole",
+        "statut": "autre",
+        "lieu": "france",
+        "carte": "pluriannuelle",
+    }
+    assert held == {"commune": "84035"}
+    accepted, pending, held = permit.resume(
+        {**accepted, "mention_pluriannuelle": "reduite", **held}
+    )
+    assert pending is None
+    assert accepted["commune"] == "84035"
+    assert permit.check(accepted) == (accepted, None)
 
 
 def test_paths_enumerates_every_complete_set_of_answers(demo):

@@ -4,6 +4,7 @@ The browser side of htmx (swap into <main id="contenu">, title from the response
 HX-Push-Url) is simulated here for the one swap mode we use: innerHTML of <main>.
 """
 
+import html
 import re
 
 import pytest
@@ -99,3 +100,31 @@ def test_live_search_fragment_matches_the_plain_search(client, loaded):
     page = client.get("/", {"q": "carte"}).content.decode()
     inner = re.search(r'<div id="resultats">(.*?)</div>\s*</main>', page, re.S).group(1)
     assert readable(fragment) == readable(inner)
+
+
+def test_htmx_title_reads_like_the_full_page_title(client, loaded):
+    """htmx sets document.title from the <title> text: it must be escaped once, like the page's."""
+    url = reverse("guide:step", args=["attestation-accueil"])
+    swapped = TITLE.match(client.get(url, headers=HTMX).content.decode()).group(1)
+    full = TITLE.search(client.get(url).content.decode()).group(1)
+    assert html.unescape(swapped) == html.unescape(full)
+    assert "Attestation d'accueil" in html.unescape(swapped)
+
+
+def test_not_found_with_htmx_gives_the_404_partial(client, loaded):
+    response = client.get("/nulle-part/", headers=HTMX)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert body.startswith("<title>Page introuvable – ")
+    assert "<html" not in body
+    assert "<h1" in body
+
+
+def test_error_summary_with_htmx_is_the_plain_one(client, loaded):
+    token = state.dump(SLUG, {"evenement": "vole", "statut": "autre"})
+    htmx = client.post(STEP, {"s": token}, headers=HTMX)
+    plain = client.post(STEP, {"s": token})
+    assert htmx.status_code == plain.status_code == 400
+    assert readable(
+        apply_htmx(client.get(STEP, {"s": token}).content.decode(), htmx.content.decode())
+    ) == readable(plain.content.decode())

@@ -5,6 +5,8 @@ from django.core.checks import run_checks
 from django.urls import reverse
 
 from guide import commune
+from guide.checks import FOCUS_RING
+from guide.commune import contrast_ratio
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,19 @@ def test_badly_contrasted_colours_are_reported(settings, tmp_path):
     finally:
         commune.get.cache_clear()
     assert {"guide.W003", "guide.W004"} <= ids
+
+
+def test_a_focus_colour_too_dark_for_the_two_colour_ring_is_reported(settings, tmp_path):
+    path = tmp_path / "commune.json"
+    path.write_text('{"name": "Test", "colours": {"focus": "#1d4f91"}}')
+    settings.COMMUNE_FILE = path
+    commune.get.cache_clear()
+    try:
+        ids = {message.id for message in run_checks()}
+    finally:
+        commune.get.cache_clear()
+    assert "guide.W005" in ids
+    assert contrast_ratio("#ffbf47", FOCUS_RING) >= 9  # the demo's colour passes
 
 
 def test_invalid_colour_falls_back_to_the_default(settings, tmp_path):

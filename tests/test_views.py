@@ -68,6 +68,24 @@ def test_missing_answer_shows_an_error_not_a_crash(client, loaded):
     assert "Choisissez une réponse" in response.content.decode()
 
 
+def test_an_error_is_summarised_first_linked_to_its_field_and_titled(client, loaded):
+    html = client.post(STEP, {"s": ""}).content.decode()
+    summary = html.index('class="error-summary"')
+    assert summary < html.index("<form")
+    assert 'href="#reponse-perdu"' in html  # the first option of the question
+    assert 'id="reponse-perdu"' in html
+    assert re.search(r"<title>Erreur – ", html)
+    assert 'aria-describedby="erreur-champ"' in html
+
+
+def test_debug_mode_does_not_load_the_htmx_debug_handler(client, loaded, settings):
+    """It replaces the whole document with any 400 answer, our error summaries included."""
+    settings.DEBUG = True
+    html = client.get(STEP).content.decode()
+    assert "htmx-2.min.js" in html
+    assert "django-htmx.js" not in html
+
+
 def test_unknown_option_shows_an_error(client, loaded):
     response = client.post(STEP, {"s": "", "answer": "mars"})
     assert response.status_code == 400
@@ -214,3 +232,41 @@ def test_every_outcome_of_every_procedure_is_reached_through_the_site(client, lo
                 procedure.result(answers).outcome.title.replace("'", "&#x27;")
                 in page.content.decode()
             )
+
+
+def test_a_change_that_opens_a_question_asks_only_it_then_keeps_the_later_answers(client, loaded):
+    """1-year card → multi-year card: the mention question opens; the commune is not asked again."""
+    answers = {
+        "evenement": "vole",
+        "statut": "autre",
+        "lieu": "france",
+        "carte": "un_an",
+        "protection": "non",
+        "mention_un_an": "general",
+        "commune": "84035",
+    }
+    response = client.post(
+        STEP, {"s": state.dump(SLUG, answers, edit="carte"), "answer": "pluriannuelle"}
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert "Quelle mention est écrite sur votre carte pluriannuelle" in html
+    token = re.search(r'name="s" value="([^"]+)"', html).group(1)
+    response = client.post(STEP, {"s": token, "answer": "reduite"})
+    target = response["Location"]
+    assert target.startswith(reverse("guide:summary", args=[SLUG]))
+    assert state.load(target.partition("?s=")[2], SLUG).answers == {
+        "evenement": "vole",
+        "statut": "autre",
+        "lieu": "france",
+        "carte": "pluriannuelle",
+        "mention_pluriannuelle": "reduite",
+        "commune": "84035",
+    }
+
+
+def test_back_from_a_newly_opened_question_keeps_the_held_answers(client, loaded):
+    answers = {"evenement": "vole", "statut": "autre", "lieu": "france", "carte": "pluriannuelle"}
+    token = state.dump(SLUG, answers, later={"commune": "84035"})
+    html = client.get(STEP, {"s": token}).content.decode()
+    back = re.search(r'href="([^"]+)"[^>]*>Retour<', html).group(1).replace("&amp;", "&")
+    assert state.load(back.partition("?s=")[2], SLUG).later == {"commune": "84035"}

@@ -2,9 +2,15 @@
 (function () {
   "use strict";
 
-  // After htmx swaps a new page into <main>, move focus to its heading and announce it.
+  // After htmx swaps a new page into <main>, move focus to its error summary if it has one (its
+  // role=alert is read out), otherwise to its heading, which is announced.
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!event.detail.target || event.detail.target.id !== "contenu") return;
+    var summary = event.detail.target.querySelector(".error-summary");
+    if (summary) {
+      summary.focus();
+      return;
+    }
     var heading = event.detail.target.querySelector("h1");
     if (!heading) return;
     if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
@@ -12,6 +18,33 @@
     var region = document.getElementById("annonce");
     if (region) region.textContent = heading.textContent.trim();
   });
+
+  // A link of the error summary moves focus to its field and shows the question above it
+  // (a plain fragment link would scroll the legend out of sight).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    var legend = field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
+    field.focus({ preventScroll: true });
+    (legend || field).scrollIntoView({ block: "start" });
+  });
+
+  // An answer htmx does not swap (a server error, a lost connection) must not leave the page
+  // silent: repeat the request without htmx, so the browser shows what the server says.
+  function withoutHtmx(event) {
+    var element = event.detail && event.detail.elt;
+    if (!element) return;
+    if (element.tagName === "FORM") {
+      HTMLFormElement.prototype.submit.call(element);
+    } else if (element.href) {
+      window.location.assign(element.href);
+    }
+  }
+  document.addEventListener("htmx:responseError", withoutHtmx);
+  document.addEventListener("htmx:sendError", withoutHtmx);
 
   // htmx 2 writes the current address (which carries the encrypted answers) to sessionStorage
   // at every navigation, even with its history cache off. It works without it: wipe it.
