@@ -208,7 +208,7 @@ def test_sensitive_answers_are_not_quoted_back(client, loaded):
     html = client.get(
         reverse("guide:result", args=[SLUG]), {"s": state.dump(SLUG, answers)}
     ).content.decode()
-    assert "Duplicata d&#x27;une carte donnée pour vous protéger" in html
+    assert "Duplicata : gratuit dans votre situation" in html
     assert "vous avez répondu : oui" not in html
     assert "protéger" not in html.split("<title>")[1].split("</title>")[0]
 
