@@ -389,6 +389,13 @@ def _check_items(c: _Checker, doc: LineDict, questions, sources, offices) -> Non
             c.reference(item, "office", offices, what)
             if "amount" in item:
                 _check_amount(c, item, what)
+            # Shown as "Daté de …": a duration, not an adjective ("Daté de récent").
+            if isinstance(item.get("recent"), str) and not item["recent"].startswith("moins de "):
+                c.error(
+                    item.line_of("recent"),
+                    f"{what} : recent est une durée qui commence par « moins de » "
+                    f"(affiché « Daté de moins de 3 mois »), pas {item['recent']!r}",
+                )
             if "when" in item:
                 c.condition(item["when"], item.line_of("when"), questions, what)
 

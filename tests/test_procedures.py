@@ -69,3 +69,38 @@ def test_committed_snapshots_match_the_content(compiled, settings):
         assert (directory / f"{slug}.yaml").read_text(encoding="utf-8") == snapshot.render(
             procedure
         ), slug
+
+
+# Wording that was wrong on real results (issue 10, item 7) -------------------------------------
+
+
+def test_the_mairie_result_does_not_say_the_mairie_refused(compiled):
+    procedure = compiled["recours-refus-cni-passeport"]
+    result = procedure.result({"administration": "mairie", "region": "paca"})
+    assert "refusé par la mairie" not in result.outcome.title
+    assert "Cert" in result.outcome.title
+    assert "C'est le Cert qui accepte ou refuse" in result.steps[0].item.text
+
+
+def test_a_reduced_price_is_not_called_the_general_price(compiled):
+    """An Algerian certificate costs 25 €: a note must not call what is shown the general price."""
+    result = compiled["titre-sejour-perdu-vole"].result(
+        {
+            "evenement": "perdu",
+            "statut": "autre",
+            "lieu": "france",
+            "carte": "resident",
+            "protection": "sans_reponse",
+            "mention_resident": "algerien",
+        }
+    )
+    assert result.fees.total == Decimal("25.00")
+    assert not any("prix général" in line.item.text for line in result.lines())
+
+
+def test_a_source_cited_outside_its_procedure_says_what_it_is_cited_for(compiled):
+    """The attestation d'accueil fiche, cited on a residence-permit result for the timbre."""
+    for answers in compiled["titre-sejour-perdu-vole"].paths():
+        for source in compiled["titre-sejour-perdu-vole"].result(answers).sources:
+            if source.id == "F2191":
+                assert source.title.startswith("Comment acheter un timbre fiscal électronique")
