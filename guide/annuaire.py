@@ -24,6 +24,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from guide import typography
+
 # DILA type codes → our kinds: one table, so a renamed DILA code is a one-line fix.
 KINDS = {
     "mairie": "mairie",
@@ -127,7 +129,7 @@ def _hours(values) -> list[str]:
             for n in (1, 2)
             if slot.get(f"valeur_heure_debut_{n}") and slot.get(f"valeur_heure_fin_{n}")
         ]
-        line = f"{days} : {', '.join(ranges)}" if ranges else days
+        line = typography.french(f"{days} : {', '.join(ranges)}") if ranges else days
         if slot.get("commentaire"):
             line += f" ({slot['commentaire'].strip()})"
         if days:

@@ -8,6 +8,8 @@ import re
 
 from django.conf import settings
 
+from guide import typography
+
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOURS = {"accent": "#1d4f91", "accent_text": "#ffffff", "focus": "#ffbf47"}
 
@@ -27,7 +29,11 @@ def get() -> dict:
     data.setdefault("accessibility", {})
     data.setdefault("embed_origins", [])
     data.setdefault("communes", [])  # INSEE codes (or keys) of the communes this deployment serves
-    return data
+    return typography.french_data(data, NOT_PROSE)
+
+
+# Values that are not prose: no typography there.
+NOT_PROSE = {"logo", "colours", "communes", "embed_origins", "website", "url", "contact_email"}
 
 
 def _luminance(colour: str) -> float:

@@ -1,6 +1,7 @@
 from django import forms
 
 from guide import communes, engine
+from guide.typography import french
 
 MAX_CHOICES = 15
 
@@ -16,7 +17,9 @@ class AnswerForm(forms.Form):
             choices=[(option.id, option.label) for option in question.options],
             error_messages={
                 "required": "Choisissez une réponse pour continuer.",
-                "invalid_choice": "Cette réponse n'existe pas : choisissez une des réponses proposées.",
+                "invalid_choice": french(
+                    "Cette réponse n'existe pas : choisissez une des réponses proposées."
+                ),
             },
         )
 
@@ -74,15 +77,17 @@ class CommuneForm(forms.Form):
                 return {"answer": matches[0].key}
             if not matches:
                 raise forms.ValidationError(
-                    f"Aucune commune ne correspond à « {typed} ». Vérifiez le code postal "
-                    "(5 chiffres) ou le nom, ou choisissez dans la liste."
+                    french(
+                        f"Aucune commune ne correspond à « {typed} ». Vérifiez le code postal "
+                        "(5 chiffres) ou le nom, ou choisissez dans la liste."
+                    )
                 )
             self.ambiguous = True
             self.choices = [(c.key, directory.label(c)) for c in matches]
             self.data = self.data.copy()
             self.data["q"] = ""  # the choice now answers; a new text would start a new search
             raise forms.ValidationError(
-                f"Plusieurs communes correspondent à « {typed} » : choisissez la vôtre."
+                french(f"Plusieurs communes correspondent à « {typed} » : choisissez la vôtre.")
             )
         if chosen and directory.get(chosen) is not None:
             return {"answer": chosen}

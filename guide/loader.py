@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from guide import engine
+from guide import engine, typography
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 AMOUNT_RE = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -228,6 +228,9 @@ class _Checker:
     def text(self, data: LineDict, key: str, what: str) -> None:
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
             self.error(data.line_of(key), f"{what} : {key} doit être un texte non vide")
+        elif key in data:
+            for reason in typography.problems(data[key]):
+                self.error(data.line_of(key), f"{what} : {key} : typographie, {reason}")
 
     def ident(self, data: LineDict, what: str, seen: dict[str, int]) -> str | None:
         value = data.get("id")
@@ -525,12 +528,17 @@ def validate_offices(data: object, name: str, today: dt.date) -> list[Problem]:
 
 
 def _normalise(definition: dict) -> dict:
-    """Fill the defaults so that the stored definition is explicit."""
+    """Fill the defaults so that the stored definition is explicit; French typography on texts."""
     for question in definition["questions"]:
         question.setdefault("kind", "choice")
         if question["kind"] == "yes_no":
             question["options"] = [dict(option) for option in YES_NO_OPTIONS]
-    return definition
+    return typography.french_data(definition, NOT_PROSE)
+
+
+# Keys whose values are identifiers, addresses, dates, amounts or conditions, not prose.
+NOT_PROSE = {"id", "slug", "url", "seed", "verified", "amount", "source", "office", "when", "kind"}
+NOT_PROSE |= {"local", "email", "phone"}
 
 
 # The content directory ------------------------------------------------------------
@@ -576,7 +584,7 @@ def read_directory(directory: Path, today: dt.date | None = None) -> Content:
         content.problems += problems
         office_ids = None if problems else office_ids
         if not problems:
-            content.offices = plain(data)
+            content.offices = typography.french_data(plain(data), NOT_PROSE)
             office_ids = {o["id"]: 0 for o in content.offices["offices"]}
     for path in sorted(directory.glob("*.yaml")):
         if path.name.startswith("_"):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from guide import communes, engine
+from guide import communes, engine, typography
 from guide.models import Competence, ImportRun, Office
 
 # Our office kinds for each `local` value of _offices.yaml.
@@ -173,7 +173,7 @@ def _resolve(key: str, wanted: tuple[str, ...], run_id: int | None) -> dict[str,
             found[local] = Local(
                 name,
                 (Place.of(near),),
-                approximate=(
+                approximate=typography.french(
                     f"L'annuaire officiel ne dit pas quel service est compétent pour {name} : "
                     f"nous indiquons {where}. Vérifiez auprès de ce service."
                 ),
@@ -229,7 +229,7 @@ def attribution(run: ImportRun | None) -> str:
     if run is None:
         return ""
     date = f" du {run.file_date.strftime('%d/%m/%Y')}" if run.file_date else ""
-    return (
+    return typography.french(
         f"Adresses et horaires : Service-Public.gouv.fr / DILA, annuaire de l'administration, "
         f"fichier{date} ({run.file_name}), Licence Ouverte 2.0."
     )

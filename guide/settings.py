@@ -75,11 +75,20 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "guide.context_processors.commune",
+            ],
+            # Our templates get French typography when loaded (guide/template_loader.py).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "guide.template_loader.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
             ],
         },
     },

@@ -43,7 +43,7 @@ def test_real_record_is_read_as_published():
     assert office.phones == [{"value": "01 64 38 30 52", "description": ""}]
     assert office.websites == ["http://www.ville-fontaineleport.fr"]
     assert office.hours == [
-        "Mardi : 09:00–12:00, 18:00–19:00 (Accueil ouvert uniquement hors vacances scolaires l'après-midi.)"
+        "Mardi\u202f: 09:00–12:00, 18:00–19:00 (Accueil ouvert uniquement hors vacances scolaires l'après-midi.)"
     ]
     assert office.latitude == pytest.approx(48.4868, abs=1e-3)
     assert office.url_service_public.endswith("00007e4d-264c-43a0-b0b7-7f3b7dd995ab")
@@ -59,7 +59,7 @@ def test_junk_values_are_cleaned():
     ]  # two in one string
     assert Office.objects.get(id="test-0003-prefecture-vaucluse").phones == []  # ""
     assert Office.objects.get(id="test-0012-mairie-saint-denis-974").hours == [
-        "Lundi : 07:30–16:00"
+        "Lundi\u202f: 07:30–16:00"
     ]
 
 
@@ -120,7 +120,7 @@ def test_api_shaped_records_with_json_strings_are_read():
     fields = annuaire.office_fields(record)
     assert fields["kind"] == "mairie"
     assert fields["emails"] == ["accueil@example.invalid"]
-    assert fields["hours"] == ["Lundi – Vendredi : 08:30–12:00, 13:30–17:00"]
+    assert fields["hours"] == ["Lundi – Vendredi\u202f: 08:30–12:00, 13:30–17:00"]
 
 
 def test_a_broken_file_changes_nothing(tmp_path):

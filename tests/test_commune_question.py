@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from guide import engine, registry, state
 from guide.loader import read_directory
+from guide.typography import french
 from tests.test_places import THEFT_IN_FRANCE
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def commune_page(client) -> tuple[str, str]:
     """The commune question's page (HTML) and its token."""
     page = client.get(f"{STEP}?s={state.dump(SLUG, THEFT_IN_FRANCE)}")
     text = page.content.decode()
-    assert "Dans quelle commune habitez-vous ?" in text
+    assert french("Dans quelle commune habitez-vous ?") in text
     return text, TOKEN.search(text).group(1)
 
 
@@ -35,7 +36,7 @@ def post(client, token: str, **fields):
 
 def test_the_deployment_communes_are_offered_first(client, loaded):
     text, _ = commune_page(client)
-    assert "Communes de LMV Agglomération :" in text
+    assert french("Communes de LMV Agglomération :") in text
     assert 'value="84035"' in text
     assert "Cavaillon (84300 – Vaucluse)" in text
     assert text.count('type="radio"') == 16  # the 16 communes of the agglomeration
@@ -62,8 +63,8 @@ def test_a_postcode_of_several_communes_offers_a_choice(client, loaded):
     response = post(client, token, q="84210")
     text = html.unescape(response.content.decode())
     assert response.status_code == 400
-    assert "Plusieurs communes correspondent à « 84210 » : choisissez la vôtre." in text
-    assert "Communes qui correspondent :" in text
+    assert french("Plusieurs communes correspondent à « 84210 » : choisissez la vôtre.") in text
+    assert french("Communes qui correspondent :") in text
     assert text.count('type="radio"') == 6
     assert "Pernes-les-Fontaines (84210 – Vaucluse)" in text
     assert 'name="q" id="commune-q" value=""' in text  # the choice now answers
@@ -78,7 +79,7 @@ def test_an_unknown_commune_keeps_the_text_and_says_why(client, loaded):
     response = post(client, token, q="Atlantide")
     text = html.unescape(response.content.decode())
     assert response.status_code == 400
-    assert "Aucune commune ne correspond à « Atlantide »" in text
+    assert french("Aucune commune ne correspond à « Atlantide »") in text
     assert 'value="Atlantide"' in text
     assert 'role="alert"' in text
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from guide import pdf, pdf_worker, state
+from guide.typography import french
 from tests.conftest import PROTECTED_CARD
 from tests.test_procedures import SCENARIOS
 
@@ -71,7 +72,7 @@ def test_pdf_is_never_stored_and_its_name_says_nothing_personal(client, loaded):
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Disposition"] == 'attachment; filename="titre-sejour-perdu-vole.pdf"'
     text = text_of(response.content)
-    assert "protéger ?" not in text  # the sensitive question is not in "Votre situation"
+    assert french("protéger ?") not in text  # the sensitive question is not in "Votre situation"
 
 
 def test_tampered_state_gets_the_400_page_not_a_pdf(client, loaded):

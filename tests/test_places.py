@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guide import places, registry, state
+from guide.typography import french
 from tests.test_annuaire import import_fixture
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_without_an_imported_directory_nothing_is_invented(loaded):
 def test_result_page_shows_the_offices_and_the_credit(client, directory):
     html = result_page(client, "attestation-accueil", {**HOSTING, "commune": "84031"})
     assert "Mairie - Carpentras (fiche de test)" in html
-    assert "Pour Carpentras :" in html
+    assert french("Pour Carpentras :") in html
     assert "Lundi – Vendredi" in html  # opening hours as published
     assert (
         "Service-Public.gouv.fr / DILA, annuaire de l'administration, fichier du 12/09/2026 "
@@ -193,7 +194,7 @@ def test_a_served_commune_with_a_directory_record_shows_its_hours(client, direct
     page = result_page(client, "titre-sejour-perdu-vole", {**THEFT_IN_FRANCE, "commune": "84031"})
     box = page[page.index("<h3>Votre mairie</h3>") :]
     assert "Mairie - Carpentras (fiche de test)" in box
-    assert "Lundi – Vendredi : 08:30–12:00, 13:30–17:00" in box
+    assert french("Lundi – Vendredi : 08:30–12:00, 13:30–17:00") in box
 
 
 def test_sources_page_lists_national_bodies_and_the_directory_credit(client, loaded):

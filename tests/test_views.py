@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from guide import registry, state
+from guide.typography import french
 from tests.conftest import PROTECTED_CARD
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_a_resident_walks_to_the_result(client, loaded):
     assert page.status_code == 200
     assert "Titre de séjour volé en France" in html
     assert "Récépissé de la déclaration de vol" in html
-    assert "225,00 €" in html  # French number format
+    assert french("225,00 €") in html  # French number format
     assert "vérifié le 10 juillet 2025" in html
 
 
@@ -208,8 +209,8 @@ def test_sensitive_answers_are_not_quoted_back(client, loaded):
     html = client.get(
         reverse("guide:result", args=[SLUG]), {"s": state.dump(SLUG, answers)}
     ).content.decode()
-    assert "Duplicata : gratuit dans votre situation" in html
-    assert "vous avez répondu : oui" not in html
+    assert french("Duplicata : gratuit dans votre situation") in html
+    assert french("vous avez répondu : oui") not in html
     assert "protéger" not in html.split("<title>")[1].split("</title>")[0]
 
 

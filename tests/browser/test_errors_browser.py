@@ -7,6 +7,7 @@ import pytest
 
 from guide import state
 from guide.commune import contrast_ratio
+from guide.typography import french
 from tests.browser.test_wizard_browser import BEFORE_COMMUNE
 
 SLUG = "titre-sejour-perdu-vole"
@@ -23,19 +24,19 @@ WRONG_ANSWERS = {
     "commune left empty": (
         BEFORE_COMMUNE,
         "",
-        "Choisissez votre commune, ou tapez son code postal ou son nom.",
+        french("Choisissez votre commune, ou tapez son code postal ou son nom."),
         "commune-84013",  # the first of the deployment's communes, by name (Beaumettes)
     ),
     "ambiguous commune": (
         BEFORE_COMMUNE,
         "Saint",
-        "Plusieurs communes correspondent à « Saint » : choisissez la vôtre.",
+        french("Plusieurs communes correspondent à « Saint » : choisissez la vôtre."),
         None,  # the first commune of the choice offered
     ),
     "unknown commune": (
         BEFORE_COMMUNE,
         "Xyzzy",
-        "Aucune commune ne correspond à « Xyzzy ».",
+        french("Aucune commune ne correspond à « Xyzzy »."),
         "commune-q",
     ),
 }

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from guide import communes, state
 from guide.loader import read_directory
+from guide.typography import french
 from tests.browser.conftest import axe_violations
 from tests.test_annuaire import import_fixture
 from tests.test_places import HOSTING
@@ -267,5 +268,5 @@ def test_result_with_addresses_shows_them(page, site):
     page.goto(page_urls(site)["résultat avec adresses"])
     offices = page.locator("#offices").locator("xpath=..").inner_text()
     assert "Mairie - Carpentras (fiche de test)" in offices
-    assert "Lundi – Vendredi : 08:30–12:00, 13:30–17:00" in offices
+    assert french("Lundi – Vendredi : 08:30–12:00, 13:30–17:00") in offices
     assert "Service-Public.gouv.fr / DILA" in offices

@@ -101,7 +101,7 @@
     parts.picked.value = option.dataset.key;
     document.querySelectorAll("input[type=radio][name=answer]").forEach(function (radio) { radio.checked = false; });
     closeList(input);
-    parts.status.textContent = input.value + " : choisie. Appuyez sur Continuer.";
+    parts.status.textContent = input.value + "\u202f: choisie. Appuyez sur Continuer.";
   }
   function enhanceCommuneSearch(root) {
     root.querySelectorAll("[data-commune-search]:not([data-ready])").forEach(function (input) {
@@ -149,7 +149,7 @@
     setActive(input, null);
     parts.status.textContent = input.value.trim().length < 2 ? "" :
       count === 0 ? "Aucune commune proposée." :
-      count + (count > 1 ? " communes proposées" : " commune proposée") + " : flèche du bas pour choisir.";
+      count + (count > 1 ? " communes proposées" : " commune proposée") + "\u202f: flèche du bas pour choisir.";
   });
   document.addEventListener("DOMContentLoaded", function () { enhanceCommuneSearch(document); });
   document.addEventListener("htmx:afterSettle", function () { enhanceCommuneSearch(document); });
