@@ -165,3 +165,20 @@ def test_the_focus_ring_contrasts_on_white_and_on_the_accent_colour(page, site):
         assert contrast_ratio(*colours) >= 9, (
             f"{name}: the two rings {colours} must contrast 9:1 to work on any background"
         )
+
+
+def test_changing_an_answer_asks_only_the_question_it_opens(page, site):
+    """From the summary: 1-year card → multi-year card asks the mention, not the commune again."""
+    page.goto(f"{site}/demarche/{SLUG}/recapitulatif/?s={state.dump(SLUG, PERMIT_RESULT)}")
+    page.get_by_role("link", name="Modifier la réponse à « Quelle carte aviez-vous").click()
+    page.locator("input[value=pluriannuelle]").check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_function(
+        "() => document.querySelector('h1').innerText.startsWith('Quelle mention est écrite sur votre carte pluriannuelle')"
+    )
+    page.locator("input[value=general]").check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_function("() => document.querySelector('h1').innerText === 'Vérifiez vos réponses'")
+    summary = page.locator("dl.summary").inner_text()
+    assert "Cavaillon" in summary
+    assert "pluriannuelle" in summary
