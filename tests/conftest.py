@@ -20,6 +20,18 @@ PROTECTED_CARD = {
     "protection": "oui",
 }
 
+# A residence permit stolen in France, a 1-year card with a general mention: the next question is
+# the commune; STOLEN_IN_CAVAILLON answers it (Cavaillon, 84035, a commune of the demo).
+BEFORE_COMMUNE = {
+    "evenement": "vole",
+    "statut": "autre",
+    "lieu": "france",
+    "carte": "un_an",
+    "protection": "non",
+    "mention_un_an": "general",
+}
+STOLEN_IN_CAVAILLON = {**BEFORE_COMMUNE, "commune": "84035"}
+
 
 @pytest.fixture(autouse=True)
 def _fresh_registry():

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from guide import engine
-from tests.conftest import PROTECTED_CARD
+from tests.conftest import PROTECTED_CARD, STOLEN_IN_CAVAILLON
 
 
 def test_first_question_comes_first(demo):
@@ -99,15 +99,7 @@ def test_resume_keeps_answers_that_still_apply(demo):
 
 def test_resume_asks_the_newly_opened_question_and_holds_the_later_answers(permit):
     """A 1-year card changed to a multi-year one: the mention question opens, the commune stays."""
-    before = {
-        "evenement": "vole",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "non",
-        "mention_un_an": "general",
-        "commune": "84035",
-    }
+    before = STOLEN_IN_CAVAILLON
     accepted, pending, held = permit.resume({**before, "carte": "pluriannuelle"})
     assert pending.id == "mention_pluriannuelle"
     assert accepted == {

@@ -41,27 +41,31 @@ def test_commune_name_and_logo_are_on_every_page(client, loaded):
     assert "guide/img/demo-logo.svg" in html
 
 
-def test_badly_contrasted_colours_are_reported(settings, tmp_path):
+def check_ids_with_commune_file(settings, tmp_path, text: str) -> set[str]:
+    """The ids of the system checks' messages with this commune file."""
     path = tmp_path / "commune.json"
-    path.write_text('{"name": "Test", "colours": {"accent": "#ffff00", "accent_text": "#ffffff"}}')
+    path.write_text(text)
     settings.COMMUNE_FILE = path
     commune.get.cache_clear()
     try:
-        ids = {message.id for message in run_checks()}
+        return {message.id for message in run_checks()}
     finally:
         commune.get.cache_clear()
+
+
+def test_badly_contrasted_colours_are_reported(settings, tmp_path):
+    ids = check_ids_with_commune_file(
+        settings,
+        tmp_path,
+        '{"name": "Test", "colours": {"accent": "#ffff00", "accent_text": "#ffffff"}}',
+    )
     assert {"guide.W003", "guide.W004"} <= ids
 
 
 def test_a_focus_colour_too_dark_for_the_two_colour_ring_is_reported(settings, tmp_path):
-    path = tmp_path / "commune.json"
-    path.write_text('{"name": "Test", "colours": {"focus": "#1d4f91"}}')
-    settings.COMMUNE_FILE = path
-    commune.get.cache_clear()
-    try:
-        ids = {message.id for message in run_checks()}
-    finally:
-        commune.get.cache_clear()
+    ids = check_ids_with_commune_file(
+        settings, tmp_path, '{"name": "Test", "colours": {"focus": "#1d4f91"}}'
+    )
     assert "guide.W005" in ids
     assert contrast_ratio("#ffbf47", FOCUS_RING) >= 9  # the demo's colour passes
 

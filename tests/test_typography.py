@@ -11,6 +11,7 @@ from django.urls import reverse
 from guide import pdf, state
 from guide.template_loader import typeset
 from guide.typography import NBSP, NNBSP, french, problems
+from tests.conftest import BEFORE_COMMUNE
 from tests.test_annuaire import import_fixture
 from tests.test_places import HOSTING
 
@@ -111,15 +112,7 @@ def test_no_page_leaves_a_sign_or_half_an_amount_alone_on_a_line(client, loaded,
 
 def test_error_messages_are_typeset(client, loaded):
     step = reverse("guide:step", args=["titre-sejour-perdu-vole"])
-    before_commune = {
-        "evenement": "vole",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "non",
-        "mention_un_an": "general",
-    }
-    token = state.dump("titre-sejour-perdu-vole", before_commune)
+    token = state.dump("titre-sejour-perdu-vole", BEFORE_COMMUNE)
     for data in ({"s": token, "q": "Saint"}, {"s": token, "q": "Xyzzy"}, {"s": ""}):
         assert breakable(client.post(step, data).content.decode()) == [], data
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from guide import registry, state
 from guide.typography import french
-from tests.conftest import PROTECTED_CARD
+from tests.conftest import PROTECTED_CARD, STOLEN_IN_CAVAILLON
 
 pytestmark = pytest.mark.django_db
 SLUG = "titre-sejour-perdu-vole"
@@ -237,15 +237,7 @@ def test_every_outcome_of_every_procedure_is_reached_through_the_site(client, lo
 
 def test_a_change_that_opens_a_question_asks_only_it_then_keeps_the_later_answers(client, loaded):
     """1-year card → multi-year card: the mention question opens; the commune is not asked again."""
-    answers = {
-        "evenement": "vole",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "non",
-        "mention_un_an": "general",
-        "commune": "84035",
-    }
+    answers = STOLEN_IN_CAVAILLON
     response = client.post(
         STEP, {"s": state.dump(SLUG, answers, edit="carte"), "answer": "pluriannuelle"}
     )

@@ -8,10 +8,9 @@ import pytest
 from guide import state
 from guide.commune import contrast_ratio
 from guide.typography import french
-from tests.browser.test_wizard_browser import BEFORE_COMMUNE
+from tests.conftest import BEFORE_COMMUNE, STOLEN_IN_CAVAILLON
 
 SLUG = "titre-sejour-perdu-vole"
-PERMIT_RESULT = {**BEFORE_COMMUNE, "commune": "84035"}
 
 # (what the visitor does on the question, the message, the id of the field the message links to)
 WRONG_ANSWERS = {
@@ -112,14 +111,14 @@ def test_the_tab_title_after_an_htmx_swap_is_the_full_page_title(page, site):
 
 def test_hidden_controls_stay_hidden_without_javascript(page_without_js, site):
     page = page_without_js
-    page.goto(f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, PERMIT_RESULT)}")
+    page.goto(f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, STOLEN_IN_CAVAILLON)}")
     assert page.locator("[data-print]").count() == 1
     assert not page.locator("[data-print]").is_visible()
     assert page.get_by_role("link", name="Télécharger en PDF").is_visible()
 
 
 def test_the_print_button_shows_with_javascript(page, site):
-    page.goto(f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, PERMIT_RESULT)}")
+    page.goto(f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, STOLEN_IN_CAVAILLON)}")
     assert page.get_by_role("button", name="Imprimer").is_visible()
 
 
@@ -148,7 +147,7 @@ def test_the_focus_ring_contrasts_on_white_and_on_the_accent_colour(page, site):
     from guide.commune import get
 
     accent = get()["colours"]["accent"]
-    page.goto(f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, PERMIT_RESULT)}")
+    page.goto(f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, STOLEN_IN_CAVAILLON)}")
     rings = {}
     for name in ("Télécharger en PDF", "Modifier mes réponses"):  # a button, then a link
         for _ in range(60):
@@ -169,7 +168,7 @@ def test_the_focus_ring_contrasts_on_white_and_on_the_accent_colour(page, site):
 
 def test_changing_an_answer_asks_only_the_question_it_opens(page, site):
     """From the summary: 1-year card → multi-year card asks the mention, not the commune again."""
-    page.goto(f"{site}/demarche/{SLUG}/recapitulatif/?s={state.dump(SLUG, PERMIT_RESULT)}")
+    page.goto(f"{site}/demarche/{SLUG}/recapitulatif/?s={state.dump(SLUG, STOLEN_IN_CAVAILLON)}")
     page.get_by_role("link", name="Modifier la réponse à « Quelle carte aviez-vous").click()
     page.locator("input[value=pluriannuelle]").check()
     page.get_by_role("button", name="Continuer").click()
@@ -178,7 +177,9 @@ def test_changing_an_answer_asks_only_the_question_it_opens(page, site):
     )
     page.locator("input[value=general]").check()
     page.get_by_role("button", name="Continuer").click()
-    page.wait_for_function("() => document.querySelector('h1').innerText === 'Vérifiez vos réponses'")
+    page.wait_for_function(
+        "() => document.querySelector('h1').innerText === 'Vérifiez vos réponses'"
+    )
     summary = page.locator("dl.summary").inner_text()
     assert "Cavaillon" in summary
     assert "pluriannuelle" in summary

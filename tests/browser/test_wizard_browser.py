@@ -9,6 +9,7 @@ from guide import communes, state
 from guide.loader import read_directory
 from guide.typography import french
 from tests.browser.conftest import axe_violations
+from tests.conftest import BEFORE_COMMUNE
 from tests.test_annuaire import import_fixture
 from tests.test_places import HOSTING
 
@@ -176,15 +177,6 @@ def test_our_pages_run_under_their_csp(browser, site):
 
 
 HOSTING_CARPENTRAS = {**HOSTING, "commune": "84031"}
-# A stolen one-year card in France: the next question is the commune.
-BEFORE_COMMUNE = {
-    "evenement": "vole",
-    "statut": "autre",
-    "lieu": "france",
-    "carte": "un_an",
-    "protection": "non",
-    "mention_un_an": "general",
-}
 
 
 def page_urls(site: str) -> dict[str, str]:
