@@ -57,7 +57,7 @@ def main() -> None:
         env=os.environ,
     )
     base = f"http://127.0.0.1:{port}"
-    token = state.dump(SLUG, ANSWERS)
+    token = state.dump(SLUG, {**ANSWERS, "commune": "84035"})  # Cavaillon: a complete path
     pages = {
         "accueil": "/",
         "question": f"/demarche/{SLUG}/?s={state.dump(SLUG, {'evenement': 'vole', 'statut': 'autre'})}",
