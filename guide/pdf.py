@@ -1,18 +1,27 @@
 """The result as an A4 PDF: Django renders the HTML, a pool of worker processes runs WeasyPrint.
 
 The HTML comes from the result page's partials (templates/guide/result_pdf.html). Rendering a PDF
-is CPU-bound for ~250 ms; doing it in worker processes keeps it off the web process's GIL, so a
-burst of PDFs cannot slow wizard steps, and recycling workers bounds WeasyPrint's native memory
-growth. At most PDF_CONCURRENCY renders run at once; a request that cannot get a slot within
-PDF_WAIT_SECONDS gets Busy (a 503). Nothing is cached: a PDF describes a personal situation.
+is CPU-bound for ~250 ms; doing it in worker processes keeps it off the web process's GIL, and
+the workers run at a lower CPU priority (nice), so a burst of PDFs cannot slow wizard steps;
+recycling workers bounds WeasyPrint's native memory growth.
+
+At most PDF_CONCURRENCY renders run at once per web process, and at most PDF_QUEUE requests wait
+for a slot (up to PDF_WAIT_SECONDS): any other PDF request gets Busy (a 503) at once, so PDF
+requests never hold the server's threads that wizard steps need. A pool whose worker died (an
+OOM kill) is replaced and the render tried again; a pool belongs to the process that made it (a
+server that forks after loading the app gets its own), and its workers exit with that process.
+Nothing is cached: a PDF describes a personal situation.
 """
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
+import os
+import shutil
+import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -23,6 +32,9 @@ from guide import pdf_worker
 STYLESHEET = "guide/css/pdf.css"
 RENDERS_PER_WORKER = 200
 _slots = threading.BoundedSemaphore(settings.PDF_CONCURRENCY)
+_queue = threading.BoundedSemaphore(settings.PDF_CONCURRENCY + settings.PDF_QUEUE)
+_pools: dict[int, tuple[ProcessPoolExecutor, str]] = {}  # by process id: (pool, its temp folder)
+_pools_lock = threading.Lock()
 
 
 class Busy(Exception):
@@ -38,15 +50,42 @@ def static_files() -> dict[str, str]:
     return files
 
 
-@functools.cache
 def _pool() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=settings.PDF_CONCURRENCY,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=pdf_worker.load,
-        initargs=(static_files(), STYLESHEET),
-        max_tasks_per_child=RENDERS_PER_WORKER,
-    )
+    """This process's pool, started on first use."""
+    with _pools_lock:
+        if os.getpid() not in _pools:
+            # WeasyPrint writes the fonts it loads to temporary files: give the workers a folder
+            # of their own, removed with the pool.
+            folder = tempfile.mkdtemp(prefix="guide-pdf-")
+            pool = ProcessPoolExecutor(
+                max_workers=settings.PDF_CONCURRENCY,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=pdf_worker.load,
+                initargs=(static_files(), STYLESHEET, os.getpid(), folder),
+                max_tasks_per_child=RENDERS_PER_WORKER,
+            )
+            _pools[os.getpid()] = (pool, folder)
+        return _pools[os.getpid()][0]
+
+
+def _replace_pool(broken: ProcessPoolExecutor) -> None:
+    """Drop a pool whose worker died; the next call to _pool starts a new one."""
+    with _pools_lock:
+        pool, folder = _pools.get(os.getpid(), (None, ""))
+        if pool is not broken:
+            return  # another thread replaced it already
+        del _pools[os.getpid()]
+    broken.shutdown(wait=False, cancel_futures=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def shutdown() -> None:
+    """Stop this process's workers and remove their folder (tests, server shutdown)."""
+    with _pools_lock:
+        pool, folder = _pools.pop(os.getpid(), (None, ""))
+    if pool is not None:
+        pool.shutdown(wait=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def warm_up() -> None:
@@ -61,10 +100,24 @@ def warm_up() -> None:
 
 def render(context: dict, request=None) -> bytes:
     """The PDF bytes of `guide/result_pdf.html` with this context; raises Busy if no slot frees up."""
-    if not _slots.acquire(timeout=settings.PDF_WAIT_SECONDS):
-        raise Busy
+    if not _queue.acquire(blocking=False):
+        raise Busy  # enough requests render or wait already: answer at once
     try:
-        html = render_to_string("guide/result_pdf.html", context, request)
-        return _pool().submit(pdf_worker.render, html).result(timeout=60)
+        if not _slots.acquire(timeout=settings.PDF_WAIT_SECONDS):
+            raise Busy
+        try:
+            html = render_to_string("guide/result_pdf.html", context, request)
+            return _submit(html)
+        finally:
+            _slots.release()
     finally:
-        _slots.release()
+        _queue.release()
+
+
+def _submit(html: str) -> bytes:
+    pool = _pool()
+    try:
+        return pool.submit(pdf_worker.render, html).result(timeout=60)
+    except BrokenProcessPool:
+        _replace_pool(pool)  # a worker was killed (out of memory, by hand): once more, anew
+        return _pool().submit(pdf_worker.render, html).result(timeout=60)

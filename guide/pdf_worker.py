@@ -8,6 +8,11 @@ HarfBuzz) grows by about 0.1 MiB per render, and a fresh process gives it back.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 from weasyprint import CSS, HTML
@@ -22,6 +27,17 @@ MIME = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml", ".png":
 WRITE_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "full_fonts": True}
 
 _resources: tuple[FontConfiguration, CSS, StaticOnlyFetcher] | None = None
+PRIORITY = 10  # added niceness: wizard steps come first when the CPU is busy with PDFs
+
+
+def _exit_with(parent: int) -> None:
+    """Exit as soon as the process that started this worker is gone (killed, crashed), removing
+    the temporary folder it can no longer remove."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    if tempfile.tempdir and Path(tempfile.tempdir).name.startswith("guide-pdf-"):
+        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
+    os._exit(0)
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -48,9 +64,20 @@ class StaticOnlyFetcher(URLFetcher):
         )
 
 
-def load(static_files: dict[str, str], stylesheet: str) -> None:
-    """Worker initialiser: build what every render reuses."""
+def load(
+    static_files: dict[str, str], stylesheet: str, parent: int | None = None, folder: str = ""
+) -> None:
+    """Worker initialiser: build what every render reuses.
+
+    The worker runs at a lower CPU priority than the web process, keeps its temporary files in
+    `folder` (removed by the parent with the pool), and exits when its parent process is gone.
+    """
     global _resources
+    os.nice(PRIORITY)
+    if folder:
+        tempfile.tempdir = folder
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     fonts = FontConfiguration()
     fetcher = StaticOnlyFetcher(static_files)
     css = CSS(

@@ -155,6 +155,9 @@ STATE_MAX_AGE = {
     "wizard": int(os.environ.get("GUIDE_STATE_MAX_AGE", 2 * 3600)),
     "link": int(os.environ.get("GUIDE_LINK_MAX_AGE", 30 * 24 * 3600)),
 }
-# At most this many PDFs render at once per process, so that a burst cannot starve wizard steps.
-PDF_CONCURRENCY = int(os.environ.get("GUIDE_PDF_CONCURRENCY", "2"))
-PDF_WAIT_SECONDS = float(os.environ.get("GUIDE_PDF_WAIT_SECONDS", "5"))
+# At most this many PDFs render at once per process, and at most PDF_QUEUE more wait for a slot
+# (PDF_WAIT_SECONDS at most); any other PDF request gets a 503 at once, so that a burst of PDFs
+# cannot take the server's threads from wizard steps (guide/pdf.py).
+PDF_CONCURRENCY = int(os.environ.get("GUIDE_PDF_CONCURRENCY", "1"))
+PDF_QUEUE = int(os.environ.get("GUIDE_PDF_QUEUE", "2"))
+PDF_WAIT_SECONDS = float(os.environ.get("GUIDE_PDF_WAIT_SECONDS", "3"))

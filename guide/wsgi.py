@@ -8,7 +8,6 @@ application = get_wsgi_application()
 
 # Before the first visitor: start the PDF workers (stylesheet parsed, font loaded), and read the
 # communes file (0.5–0.7 s), which the first question page would otherwise wait for.
-from guide import communes, pdf  # noqa: E402
+from guide import communes  # noqa: E402
 
-pdf.warm_up()
 communes.directory()

@@ -1,10 +1,17 @@
 """The PDF checklist: content per scenario, accessibility tags, privacy, the printed link."""
 
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -167,3 +174,76 @@ def test_the_longest_result_embeds_only_our_two_fonts_and_stays_small(client, lo
             fonts.add(font.get_object()["/BaseFont"].split("+", 1)[1])
     assert fonts == {"Guide-Sans", "Guide-Sans-Bold"}
     assert len(document) <= 100_000
+
+
+def test_requests_over_the_queue_get_a_503_at_once(client, loaded, settings, monkeypatch):
+    """A PDF request never waits when enough others render or wait already."""
+    settings.PDF_WAIT_SECONDS = 10
+    monkeypatch.setattr(pdf, "_queue", threading.BoundedSemaphore(1))
+    pdf._queue.acquire()  # the queue is full
+    started = time.monotonic()
+    response = get_pdf(client, SCENARIOS[0]["procedure"], SCENARIOS[0]["answers"])
+    assert response.status_code == 503
+    assert time.monotonic() - started < 1
+    assert "Réessayez" in response.content.decode()
+
+
+def test_a_killed_worker_is_replaced_and_the_next_pdf_succeeds(client, loaded):
+    scenario = SCENARIOS[0]
+    assert get_pdf(client, scenario["procedure"], scenario["answers"]).status_code == 200
+    pool = pdf._pool()
+    for pid in list(pool._processes):
+        os.kill(pid, signal.SIGKILL)
+    response = get_pdf(client, scenario["procedure"], scenario["answers"])
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert pdf._pool() is not pool
+
+
+def test_pdf_workers_exit_with_their_parent_and_leave_no_folder(tmp_path):
+    """A web process killed with its PDF workers running leaves neither them nor their files."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'guide.settings'\n"
+        "if __name__ == '__main__':\n"
+        "    import django; django.setup()\n"
+        "    from guide import pdf\n"
+        "    pdf.warm_up()\n"
+        "    pool, folder = pdf._pools[os.getpid()]\n"
+        "    print(' '.join(map(str, pool._processes)), folder, flush=True)\n"
+        "    sys.stdin.read()\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "PYTHONPATH": str(settings.BASE_DIR)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as parent:
+        *pids, folder = parent.stdout.readline().split()
+        parent.kill()
+    assert pids
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(alive(int(pid)) for pid in pids):
+        time.sleep(0.1)
+    assert not any(alive(int(pid)) for pid in pids)
+    assert not Path(folder).exists()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"  # a zombie has exited
+
+
+def test_shutting_the_pool_down_removes_its_folder():
+    pdf.warm_up()
+    _, folder = pdf._pools[os.getpid()]
+    assert Path(folder).is_dir()
+    pdf.shutdown()
+    assert not Path(folder).exists()
