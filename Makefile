@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 APT_INSTALL = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 APT_END = >/dev/null; else echo "Missing system packages: run as root, or install them with apt-get"; exit 1; fi
 
-.PHONY: run test setup system-deps browser-deps
+.PHONY: run serve test setup system-deps browser-deps
 
 setup: system-deps
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -22,6 +22,15 @@ run: setup
 	GUIDE_DEBUG=1 $(UV) run python manage.py migrate --verbosity 0
 	GUIDE_DEBUG=1 $(UV) run python manage.py load_procedures
 	GUIDE_DEBUG=1 $(UV) run python manage.py runserver $(HOST)
+
+# Production: DEBUG off, GUIDE_SECRET_KEY required (the site refuses the development key),
+# static files collected with hashed names, gunicorn (deploy/gunicorn.conf.py). README: "Mettre en service".
+serve: setup
+	@[ -n "$$GUIDE_SECRET_KEY" ] || { echo "GUIDE_SECRET_KEY is not set: see README, Mettre en service"; exit 1; }
+	GUIDE_STATIC_MANIFEST=1 $(UV) run python manage.py collectstatic --noinput --verbosity 0
+	$(UV) run python manage.py migrate --verbosity 0
+	$(UV) run python manage.py load_procedures
+	HOST=$(HOST) $(UV) run gunicorn -c deploy/gunicorn.conf.py
 
 # Browser tests need Debian's Chromium (Playwright's own download does not work here) and axe-core.
 browser-deps:

@@ -122,7 +122,7 @@ def procedure_result(request, slug: str):
         return _error(415, "envoyez du JSON (Content-Type: application/json)")
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return _error(400, "JSON illisible")
     answers = body.get("answers") if isinstance(body, dict) else None
     if not isinstance(answers, dict):

@@ -59,6 +59,13 @@ def commune_check(app_configs=None, **kwargs):
                 id="guide.W004",
             )
         )
+    for link in get()["unsafe_links"]:
+        warnings.append(
+            Warning(
+                f"Lien de pied de page ignoré : {link.get('url')!r} (https:, mailto: ou tel: seulement).",
+                id="guide.W006",
+            )
+        )
     if contrast_ratio(colours["focus"], FOCUS_RING) < 9:
         warnings.append(
             Warning(

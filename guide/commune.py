@@ -25,7 +25,13 @@ def get() -> dict:
         for k, v in colours.items()
         if k in DEFAULT_COLOURS
     }
-    data.setdefault("footer_links", [])
+    # Only links a visitor can follow safely (never javascript:, file:…); guide.W006 names the others.
+    data["unsafe_links"] = [
+        link for link in data.get("footer_links", []) if not safe_url(str(link.get("url", "")))
+    ]
+    data["footer_links"] = [
+        link for link in data.get("footer_links", []) if link not in data["unsafe_links"]
+    ]
     data.setdefault("accessibility", {})
     data.setdefault("embed_origins", [])
     data.setdefault("communes", [])  # INSEE codes (or keys) of the communes this deployment serves
@@ -34,6 +40,10 @@ def get() -> dict:
 
 # Values that are not prose: no typography there.
 NOT_PROSE = {"logo", "colours", "communes", "embed_origins", "website", "url", "contact_email"}
+
+
+def safe_url(url: str) -> bool:
+    return url.startswith(("https://", "mailto:", "tel:"))
 
 
 def _luminance(colour: str) -> float:

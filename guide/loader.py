@@ -27,6 +27,7 @@ from guide import engine, typography
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 AMOUNT_RE = re.compile(r"^\d+(\.\d{1,2})?$")
 OFFICES_FILE = "_offices.yaml"
+URL_SCHEMES = ("https://", "mailto:", "tel:")
 MAX_PATHS = 20_000
 QUESTION_KINDS = ("choice", "yes_no", "commune")
 # Kinds of local office an office of _offices.yaml may ask to find for the visitor's commune.
@@ -232,6 +233,15 @@ class _Checker:
             for reason in typography.problems(data[key]):
                 self.error(data.line_of(key), f"{what} : {key} : typographie, {reason}")
 
+    def url(self, data: LineDict, key: str, what: str) -> None:
+        """Only links a visitor can follow safely: https, mailto, tel (never javascript:, file:…)."""
+        value = data.get(key)
+        if isinstance(value, str) and not value.startswith(URL_SCHEMES):
+            self.error(
+                data.line_of(key),
+                f"{what} : {key} doit commencer par {', '.join(URL_SCHEMES)} ({value[:40]!r})",
+            )
+
     def ident(self, data: LineDict, what: str, seen: dict[str, int]) -> str | None:
         value = data.get("id")
         if value is None:
@@ -275,6 +285,7 @@ class _Checker:
             self.ident(source, "source", seen)
             for key in ("title", "url", "seed", "note"):
                 self.text(source, key, what)
+            self.url(source, "url", what)
             if "url" not in source and "seed" not in source:
                 self.error(
                     source.line, f"{what} : indiquez url (texte officiel) ou seed (page d'origine)"
@@ -518,6 +529,7 @@ def validate_offices(data: object, name: str, today: dt.date) -> list[Problem]:
         c.ident(office, "office", seen)
         for key in OFFICE_KEYS - {"id", "source"}:
             c.text(office, key, what)
+        c.url(office, "url", what)
         c.reference(office, "source", sources, what)
         if "local" in office and office["local"] not in LOCAL_KINDS:
             c.error(

@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
 from guide import pdf_worker
@@ -42,11 +43,16 @@ class Busy(Exception):
 
 
 def static_files() -> dict[str, str]:
-    """Every static file by its path under STATIC_URL: the only files a PDF may use."""
+    """Every static file by its path under STATIC_URL (and its hashed name, when static files
+    are collected with hashed names): the only files a PDF may use."""
     files: dict[str, str] = {}
     for finder in finders.get_finders():
         for path, storage in finder.list([]):
             files.setdefault(path.replace("\\", "/"), storage.path(path))
+    stored_name = getattr(staticfiles_storage, "stored_name", None)
+    if settings.STATIC_MANIFEST and stored_name:
+        for path, source in list(files.items()):
+            files.setdefault(stored_name(path), source)
     return files
 
 
@@ -77,6 +83,17 @@ def _replace_pool(broken: ProcessPoolExecutor) -> None:
         del _pools[os.getpid()]
     broken.shutdown(wait=False, cancel_futures=True)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def health() -> dict:
+    """This process's PDF pool: started, and how many of its workers are alive."""
+    with _pools_lock:
+        pool = _pools.get(os.getpid(), (None, ""))[0]
+    if pool is None:
+        return {"ok": True, "started": False, "workers": 0}  # starts on the first PDF
+    alive = sum(1 for process in list(pool._processes.values()) if process.is_alive())
+    broken = bool(getattr(pool, "_broken", False))
+    return {"ok": not broken, "started": True, "workers": alive}
 
 
 def shutdown() -> None:

@@ -7,14 +7,17 @@ call between two checks performs no query at all.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 from django.conf import settings
+from django.db import DatabaseError
 
 from guide import communes, engine
 from guide.models import ContentState, ImportRun, Procedure
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _state: dict = {
     "version": None,
@@ -23,7 +26,12 @@ _state: dict = {
     "checked": float("-inf"),
     "procedures": {},
     "offices": {},
+    "database_ok": True,
 }
+
+
+class Unavailable(Exception):
+    """No content is compiled in this process and the database cannot be read."""
 
 
 def procedures() -> dict[str, engine.Procedure]:
@@ -32,9 +40,30 @@ def procedures() -> dict[str, engine.Procedure]:
     if now - _state["checked"] >= settings.PROCEDURES_RECHECK_SECONDS:
         with _lock:
             if now - _state["checked"] >= settings.PROCEDURES_RECHECK_SECONDS:
-                _refresh()
+                _refresh_or_keep()
                 _state["checked"] = now
+    if _state["version"] is None and not _state["database_ok"]:
+        raise Unavailable
     return _state["procedures"]
+
+
+def database_ok() -> bool:
+    """Whether the last content check could read the database."""
+    return _state["database_ok"]
+
+
+def _refresh_or_keep() -> None:
+    """Refresh; with the database down, keep serving what is compiled and say so once."""
+    try:
+        _refresh()
+    except DatabaseError as exc:
+        if _state["database_ok"]:
+            log.warning("Base de données injoignable, contenu servi depuis la mémoire : %s", exc)
+        _state["database_ok"] = False
+    else:
+        if not _state["database_ok"]:
+            log.warning("Base de données de nouveau joignable.")
+        _state["database_ok"] = True
 
 
 def get(slug: str) -> engine.Procedure | None:
@@ -81,5 +110,12 @@ def _refresh() -> None:
 def clear() -> None:
     """Forget the compiled content (tests, and after loading in this process)."""
     with _lock:
-        _state.update(version=None, run=None, checked=float("-inf"), procedures={}, offices={})
+        _state.update(
+            version=None,
+            run=None,
+            checked=float("-inf"),
+            procedures={},
+            offices={},
+            database_ok=True,
+        )
         _state["generation"] += 1

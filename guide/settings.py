@@ -61,10 +61,12 @@ INSTALLED_APPS = [
 # without it the site sets no cookie at all, also when embedded in a commune's site.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything else answers
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "guide.health.DatabaseDownMiddleware",  # a database failure: a friendly 503, not a 500
     "guide.embed.EmbedMiddleware",  # last: its response changes must reach the CSP/frame middleware
 ]
 
@@ -112,7 +114,30 @@ USE_TZ = True
 
 STATIC_URL = "/static/"  # absolute: embed mode changes the script prefix
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("GUIDE_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# In production (deploy/gunicorn.conf.py sets it), static files are collected with hashed names
+# and served by WhiteNoise with a one-year cache; elsewhere they are served as they are.
+STATIC_MANIFEST = env_bool("GUIDE_STATIC_MANIFEST")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST  # without collected files, serve from the sources
+
+# Behind a TLS reverse proxy (README "Mettre en service"): it sets X-Forwarded-Proto, and these
+# turn on the HTTPS redirect and HSTS.
+if env_bool("GUIDE_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("GUIDE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("GUIDE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GUIDE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("GUIDE_HSTS_PRELOAD")
+# The site sets no cookie (no session, no CSRF middleware); if one ever appears, HTTPS only.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

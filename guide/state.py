@@ -99,9 +99,15 @@ def _is_answers(value: object) -> bool:
 LINK = "link"
 
 
-def _link_key() -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=16, salt=None, info=b"guide.state.link")
-    return hkdf.derive(settings.SECRET_KEY.encode())
+def _link_keys() -> list[bytes]:
+    """The key printed links are sealed with, then those of SECRET_KEY_FALLBACKS: a link printed
+    before a key rotation keeps working for its 30 days."""
+    return [
+        HKDF(algorithm=hashes.SHA256(), length=16, salt=None, info=b"guide.state.link").derive(
+            secret.encode()
+        )
+        for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    ]
 
 
 # A commune answer takes 6 bytes: its INSEE code in ASCII and its type (0 for a commune, 1–3
@@ -131,7 +137,7 @@ def dump_link(procedure, answers: dict[str, str], now: float | None = None) -> t
     expires = int((now or time.time()) + settings.STATE_MAX_AGE[LINK])
     positions = b"".join(_encode(q, answers.get(q.id)) for q in procedure.questions)
     nonce = os.urandom(12)
-    sealed = AESGCM(_link_key()).encrypt(
+    sealed = AESGCM(_link_keys()[0]).encrypt(
         nonce, struct.pack(">I", expires) + positions, _shape(procedure)
     )
     return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("="), expires
@@ -141,9 +147,16 @@ def load_link(procedure, token: str, now: float | None = None) -> dict[str, str]
     """The answers in a printed link; raises BadState if it is tampered with, stale or expired."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        plain = AESGCM(_link_key()).decrypt(raw[:12], raw[12:], _shape(procedure))
-    except (ValueError, InvalidTag, TypeError) as exc:
+    except (ValueError, TypeError) as exc:
         raise BadState("lien invalide") from exc
+    for key in _link_keys():
+        try:
+            plain = AESGCM(key).decrypt(raw[:12], raw[12:], _shape(procedure))
+            break
+        except (ValueError, InvalidTag, TypeError):
+            continue
+    else:
+        raise BadState("lien invalide")
     (expires,) = struct.unpack(">I", plain[:4])
     size = sum(6 if q.is_commune else 1 for q in procedure.questions)
     if expires < (now or time.time()) or len(plain) - 4 != size:

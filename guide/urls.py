@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from guide import api, views
+from guide import api, health, views
 
 routes = [
     path("", views.index, name="index"),
@@ -15,6 +15,8 @@ routes = [
     path("confidentialite/", views.privacy, name="privacy"),
     path("integrer/", views.embed_help, name="embed-help"),
     path("theme.css", views.theme_css, name="theme"),
+    path("robots.txt", views.robots, name="robots"),
+    path("sante/", health.health, name="health"),
     path("api/procedures/", api.procedure_list, name="api-list"),
     path("api/procedures/<slug:slug>/", api.procedure_detail, name="api-detail"),
     path("api/procedures/<slug:slug>/result", api.procedure_result, name="api-result"),
@@ -22,4 +24,8 @@ routes = [
 
 urlpatterns = [path("", include((routes, "guide")))]
 
+# Our own error views: Django's would set a csrftoken cookie when a request carries a malformed one.
+handler400 = "guide.views.bad_request"
+handler403 = "guide.views.forbidden"
 handler404 = "guide.views.not_found"
+handler500 = "guide.views.server_error"

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -154,6 +154,7 @@ def _summary_page(request, procedure, answers, push_url=""):
     return _page(request, "guide/summary.html", context, push_url=push_url)
 
 
+@never_cache  # shows or carries answers: no copy in any cache
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def step(request, slug: str):
@@ -211,6 +212,7 @@ def _complete_answers(request, slug: str):
     return procedure, step, None
 
 
+@never_cache  # shows or carries answers: no copy in any cache
 @require_GET
 @vary_on_headers("HX-Request")
 def summary(request, slug: str):
@@ -220,6 +222,7 @@ def summary(request, slug: str):
     return _summary_page(request, procedure, _answer_ids(result))
 
 
+@never_cache  # shows or carries answers: no copy in any cache
 @require_GET
 @vary_on_headers("HX-Request")
 def result(request, slug: str):
@@ -290,8 +293,9 @@ def result_pdf(request, slug: str):
     try:
         document = pdf.render(context, request)
     except pdf.Busy:
-        busy = render(request, "503.html", status=503)
+        busy = render(request, "503.html", {"reason": "pdf"}, status=503)
         busy["Retry-After"] = "5"
+        busy._has_been_logged = True  # a burst is expected, not an error to log at every request
         return busy
     response = HttpResponse(document, content_type="application/pdf")
     # The file name says which procedure, never the visitor's situation.
@@ -300,6 +304,7 @@ def result_pdf(request, slug: str):
     return response
 
 
+@never_cache  # shows or carries answers: no copy in any cache
 @require_GET
 def link(request, slug: str, token: str):
     """A printed link (QR code): reopens the result with a fresh wizard token."""
@@ -310,6 +315,21 @@ def link(request, slug: str, token: str):
     except (state.BadState, engine.AnswerError):
         return _bad_state(request, procedure)
     return redirect(_url("guide:result", procedure, answers))
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def forbidden(request, exception=None):
+    return _page(request, "404.html", {}, status=403)
+
+
+def server_error(request):
+    # No context processor, no database: the plain page, whatever failed.
+    return HttpResponse(
+        render_to_string("500.html"), status=500, content_type="text/html; charset=utf-8"
+    )
 
 
 def not_found(request, exception=None):
@@ -343,6 +363,14 @@ def privacy(request):
 @require_GET
 def embed_help(request):
     return render(request, "guide/embed.html", {"embed_url": request.build_absolute_uri("/embed/")})
+
+
+@require_GET
+@cache_control(max_age=86400)
+def robots(request):
+    return HttpResponse(
+        "User-agent: *\nDisallow: /demarche/\nDisallow: /r/\n", content_type="text/plain"
+    )
 
 
 @require_GET
