@@ -45,5 +45,5 @@ test: setup browser-deps
 	if [ $$rc -eq 5 ]; then echo "pytest collected no test: failing on purpose"; exit 1; fi; \
 	[ $$rc -eq 0 ] || exit $$rc; \
 	if [ -n "$$GUIDE_TEST_POSTGRES_URL" ]; then \
-	  echo "Again on PostgreSQL:"; DATABASE_URL="$$GUIDE_TEST_POSTGRES_URL" $(UV) run pytest -q -m "not browser"; \
+	  echo "Again on PostgreSQL:"; DATABASE_URL="$$GUIDE_TEST_POSTGRES_URL" $(UV) run pytest -q -m "not browser and not servers"; \
 	fi
