@@ -22,8 +22,7 @@ threads = int(os.environ.get("GUIDE_WEB_THREADS", "8"))
 timeout = 30  # a request (a PDF included) never takes longer; the worker is then restarted
 graceful_timeout = 20  # on reload or stop, requests in progress get this long to finish
 keepalive = 5
-max_requests = 5000  # processes are renewed now and then, a few at a time
-max_requests_jitter = 500
+max_requests = int(os.environ.get("GUIDE_MAX_REQUESTS", "0"))  # 0: processes are not renewed
 forwarded_allow_ips = os.environ.get("GUIDE_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Access log without query strings (the wizard's answers travel there, encrypted) and with the

@@ -115,9 +115,37 @@ def warm_up() -> None:
         future.result()
 
 
+_busy_pages: dict[bool, bytes] = {}
+
+
+def busy_page(embed: bool = False) -> bytes:
+    """The 503 page of a PDF request over capacity, rendered once per process."""
+    if embed not in _busy_pages:
+        from guide import commune
+
+        _busy_pages[embed] = render_to_string(
+            "503.html", {"reason": "pdf", "commune": commune.get(), "embed": embed}
+        ).encode()
+    return _busy_pages[embed]
+
+
+def admit() -> bool:
+    """Take a place among the PDF requests this process accepts (rendering or waiting); False at
+    once when they are all taken. Give it back with `leave`."""
+    return _queue.acquire(blocking=False)
+
+
+def leave() -> None:
+    _queue.release()
+
+
+ADMITTED = "guide.pdf.admitted"  # set in the WSGI environ when guide.wsgi admitted the request
+
+
 def render(context: dict, request=None) -> bytes:
     """The PDF bytes of `guide/result_pdf.html` with this context; raises Busy if no slot frees up."""
-    if not _queue.acquire(blocking=False):
+    admitted = request is not None and request.META.get(ADMITTED)
+    if not admitted and not admit():
         raise Busy  # enough requests render or wait already: answer at once
     try:
         if not _slots.acquire(timeout=settings.PDF_WAIT_SECONDS):
@@ -128,7 +156,8 @@ def render(context: dict, request=None) -> bytes:
         finally:
             _slots.release()
     finally:
-        _queue.release()
+        if not admitted:
+            leave()
 
 
 def _submit(html: str) -> bytes:

@@ -184,5 +184,5 @@ STATE_MAX_AGE = {
 # (PDF_WAIT_SECONDS at most); any other PDF request gets a 503 at once, so that a burst of PDFs
 # cannot take the server's threads from wizard steps (guide/pdf.py).
 PDF_CONCURRENCY = int(os.environ.get("GUIDE_PDF_CONCURRENCY", "1"))
-PDF_QUEUE = int(os.environ.get("GUIDE_PDF_QUEUE", "2"))
+PDF_QUEUE = int(os.environ.get("GUIDE_PDF_QUEUE", "1"))
 PDF_WAIT_SECONDS = float(os.environ.get("GUIDE_PDF_WAIT_SECONDS", "3"))

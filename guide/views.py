@@ -293,15 +293,20 @@ def result_pdf(request, slug: str):
     try:
         document = pdf.render(context, request)
     except pdf.Busy:
-        busy = render(request, "503.html", {"reason": "pdf"}, status=503)
-        busy["Retry-After"] = "5"
-        busy._has_been_logged = True  # a burst is expected, not an error to log at every request
-        return busy
+        return _pdf_busy(request)
     response = HttpResponse(document, content_type="application/pdf")
     # The file name says which procedure, never the visitor's situation.
     response["Content-Disposition"] = f'attachment; filename="{slug}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _pdf_busy(request) -> HttpResponse:
+    """The 503 of a PDF request over capacity (the same page for everyone, rendered once)."""
+    busy = HttpResponse(pdf.busy_page(getattr(request, "embed", False)), status=503)
+    busy["Retry-After"] = "5"
+    busy._has_been_logged = True  # a burst is expected, not an error to log at every request
+    return busy
 
 
 @never_cache  # shows or carries answers: no copy in any cache

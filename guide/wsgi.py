@@ -4,10 +4,34 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
 
-# Before the first visitor: start the PDF workers (stylesheet parsed, font loaded), and read the
-# communes file (0.5–0.7 s), which the first question page would otherwise wait for.
-from guide import communes  # noqa: E402
+# Before the first visitor: read the communes file (0.5–0.7 s), which the first question page
+# would otherwise wait for. The PDF workers are started by each server process after it forks
+# (deploy/gunicorn.conf.py), never here: a server that loads the app before forking would
+# otherwise start them in its master process.
+from guide import communes, pdf  # noqa: E402
 
 communes.directory()
+
+
+def application(environ, start_response):
+    """Django, behind the PDF admission: a PDF request over this process's capacity gets its 503
+    here, before Django, in microseconds, so that a burst of PDFs costs the wizard nothing."""
+    if not environ.get("PATH_INFO", "").endswith(".pdf"):
+        return django_application(environ, start_response)
+    if not pdf.admit():
+        start_response(
+            "503 Service Unavailable",
+            [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Retry-After", "5"),
+                ("Cache-Control", "no-store"),
+            ],
+        )
+        return [pdf.busy_page(environ.get("PATH_INFO", "").startswith("/embed/"))]
+    environ[pdf.ADMITTED] = True
+    try:
+        return django_application(environ, start_response)
+    finally:
+        pdf.leave()

@@ -247,3 +247,20 @@ def test_shutting_the_pool_down_removes_its_folder():
     assert Path(folder).is_dir()
     pdf.shutdown()
     assert not Path(folder).exists()
+
+
+def test_the_server_answers_a_pdf_over_capacity_before_django(monkeypatch):
+    """In a burst, the 503 comes from guide.wsgi without running Django (microseconds)."""
+    from guide import wsgi
+
+    monkeypatch.setattr(pdf, "_queue", threading.BoundedSemaphore(1))
+    pdf._queue.acquire()  # every place is taken
+    monkeypatch.setattr(wsgi, "django_application", lambda *args: pytest.fail("Django ran"))
+    answer = {}
+    body = wsgi.application(
+        {"PATH_INFO": "/demarche/x/resultat.pdf", "REQUEST_METHOD": "GET"},
+        lambda status, headers: answer.update(status=status, headers=dict(headers)),
+    )
+    assert answer["status"].startswith("503")
+    assert answer["headers"]["Retry-After"] == "5"
+    assert "Réessayez" in b"".join(body).decode()
