@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 # No CsrfViewMiddleware, on purpose: the site has no login, no session and no action that
 # changes anything on the server (the wizard only computes), so there is nothing to forge, and
 # without it the site sets no cookie at all, also when embedded in a commune's site.
+# `check --deploy` warns about the missing CSRF middleware (security.W003): silenced for the reason
+# above (no cookie, no session, nothing a request can change on the server).
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything else answers
