@@ -6,7 +6,7 @@ then the question page during a burst of PDFs, and Chromium printing the same re
 Starts gunicorn as `make serve` does (deploy/gunicorn.conf.py, DEBUG off, hashed static files) on
 a throw-away SQLite database, or on DATABASE_URL when it is set; loads with wrk (Debian's `wrk`),
 which runs on the same 2-core machine. Prints requests/s, p50 and p99 for each, and the ratio to
-the bare view (robots.txt: a Django view that does nothing, through every middleware).
+the bare view (/theme.css: a Django view that formats three colours, through every middleware).
 """
 
 import os
@@ -156,7 +156,7 @@ def main() -> None:
     slug = "titre-sejour-perdu-vole"
     _, procedure, answers, _ = longest_result()
     urls = {
-        "bare view (robots.txt)": f"{base}/robots.txt",
+        "bare view (theme.css)": f"{base}/theme.css",
         "question page": f"{base}/demarche/{slug}/?s={state.dump(slug, STOLEN)}",
         "result page": f"{base}/demarche/{slug}/resultat/?s={state.dump(slug, {**STOLEN, 'commune': '84035'})}",
     }
@@ -199,7 +199,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(FOLDER, ignore_errors=True)
-    bare = rows["bare view (robots.txt)"]["rps"]
+    bare = rows["bare view (theme.css)"]["rps"]
     print(
         f"\n{seconds} s per measure, {connections} connections unless said, on {os.cpu_count()} cores"
     )

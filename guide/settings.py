@@ -117,10 +117,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"  # absolute: embed mode changes the script prefix
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("GUIDE_STATIC_ROOT", BASE_DIR / "staticfiles"))
-# In production (deploy/gunicorn.conf.py sets it), static files are collected with hashed names
-# and served by WhiteNoise with a one-year cache; elsewhere they are served as they are.
+# In production (deploy/gunicorn.conf.py and `make serve` set it), static files are collected
+# with hashed names into STATIC_ROOT and served by WhiteNoise with a one-year cache; elsewhere
+# WhiteNoise serves them from their sources, as they are, and nothing is collected.
 STATIC_MANIFEST = env_bool("GUIDE_STATIC_MANIFEST")
+STATIC_ROOT = (
+    Path(os.environ.get("GUIDE_STATIC_ROOT", BASE_DIR / "staticfiles")) if STATIC_MANIFEST else None
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
