@@ -15,6 +15,7 @@ the PDF and the checks all call the methods below and nothing else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -378,8 +379,25 @@ class Procedure:
     def remaining(self, answers: Mapping[str, str]) -> int | None:
         """How many questions are left (this one included), or None while that depends on answers to come."""
         accepted, _ = self.check(answers)
-        lengths = {len(path) - len(accepted) for path in self.paths(accepted)}
-        return lengths.pop() if len(lengths) == 1 else None
+        return self._remaining_by_prefix.get(self._shape_of(accepted))
+
+    def _shape_of(self, answers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+        # Conditions cannot cite a commune: every commune answer walks the same paths.
+        return tuple(
+            (qid, SAMPLE_COMMUNE if self._index[qid].is_commune else value)
+            for qid, value in answers.items()
+        )
+
+    @functools.cached_property
+    def _remaining_by_prefix(self) -> dict[tuple[tuple[str, str], ...], int | None]:
+        """`remaining` for every answered prefix of every path, computed once from the content
+        (a question page would otherwise walk the paths left at every request)."""
+        lengths: dict[tuple, set[int]] = {}
+        for path in self.paths():
+            items = tuple(path.items())
+            for asked in range(len(items) + 1):
+                lengths.setdefault(items[:asked], set()).add(len(items) - asked)
+        return {key: next(iter(v)) if len(v) == 1 else None for key, v in lengths.items()}
 
     # Results -------------------------------------------------------------------
 

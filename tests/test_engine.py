@@ -155,3 +155,18 @@ def test_sensitive_question_is_never_a_reason(permit):
     line = next(line for line in permit.next_step(answers).fees.lines)
     assert line.item.id == "duplicata-gratuit-protection"
     assert line.because == ()
+
+
+def test_remaining_from_the_table_matches_walking_the_paths_left(compiled):
+    """`remaining` reads a table built once; walking the paths left at each prefix gives the same."""
+    for procedure in compiled.values():
+        for path in procedure.paths():
+            items = list(path.items())
+            for asked in range(len(items) + 1):
+                prefix = dict(items[:asked])
+                lengths = {len(p) - asked for p in procedure.paths(prefix)}
+                expected = lengths.pop() if len(lengths) == 1 else None
+                assert procedure.remaining(prefix) == expected, (procedure.slug, prefix)
+    permit = compiled["titre-sejour-perdu-vole"]
+    carpentras = {**STOLEN_IN_CAVAILLON, "commune": "84031"}
+    assert permit.remaining(carpentras) == permit.remaining(STOLEN_IN_CAVAILLON) == 0
