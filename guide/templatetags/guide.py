@@ -11,6 +11,7 @@ from guide.typography import french
 register = template.Library()
 
 BECAUSE = french(' <span class="because">(parce que vous avez répondu : {})</span>')
+SEPARATOR = french(" ; ")
 SOURCE = french(' <span class="source">Source : {}, vérifié le {}</span>')
 
 
