@@ -42,16 +42,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench.bench_pdf import longest_result  # noqa: E402 (after django.setup)
-from guide import state  # noqa: E402 (after django.setup)
-
-STOLEN = {
-    "evenement": "vole",
-    "statut": "autre",
-    "lieu": "france",
-    "carte": "un_an",
-    "protection": "non",
-    "mention_un_an": "general",
-}
+from guide import samples, state  # noqa: E402 (after django.setup)
 
 
 def manage(*args: str) -> None:
@@ -157,8 +148,8 @@ def main() -> None:
     _, procedure, answers, _ = longest_result()
     urls = {
         "bare view (theme.css)": f"{base}/theme.css",
-        "question page": f"{base}/demarche/{slug}/?s={state.dump(slug, STOLEN)}",
-        "result page": f"{base}/demarche/{slug}/resultat/?s={state.dump(slug, {**STOLEN, 'commune': '84035'})}",
+        "question page": f"{base}/demarche/{slug}/?s={state.dump(slug, samples.BEFORE_COMMUNE)}",
+        "result page": f"{base}/demarche/{slug}/resultat/?s={state.dump(slug, samples.STOLEN_IN_CAVAILLON)}",
     }
     pdf_url = (
         f"{base}/demarche/{procedure.slug}/resultat.pdf?s={state.dump(procedure.slug, answers)}"

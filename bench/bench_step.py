@@ -25,7 +25,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from guide import state  # noqa: E402
+from guide import samples, state  # noqa: E402
 from guide.loader import load_into_database  # noqa: E402
 
 RUNS = 500
@@ -58,16 +58,8 @@ def main():
     client = Client(HTTP_HOST="localhost")
     step = f"/demarche/{SLUG}/"
     middle = state.dump(SLUG, {"evenement": "vole", "statut": "autre", "lieu": "france"})
-    before_commune = {
-        "evenement": "vole",
-        "statut": "autre",
-        "lieu": "france",
-        "carte": "un_an",
-        "protection": "non",
-        "mention_un_an": "general",
-    }
-    ask_commune = state.dump(SLUG, before_commune)
-    full = state.dump(SLUG, {**before_commune, "commune": "84035"})
+    ask_commune = state.dump(SLUG, samples.BEFORE_COMMUNE)
+    full = state.dump(SLUG, samples.STOLEN_IN_CAVAILLON)
     measure("GET question (4th)", lambda: client.get(step, {"s": middle}))
     measure("POST answer (redirect)", lambda: client.post(step, {"s": middle, "answer": "un_an"}))
     htmx = {"HX-Request": "true", "HX-Target": "contenu"}

@@ -24,8 +24,8 @@ LOG_EVERY_SECONDS = 60
 _last_logged = [float("-inf")]
 
 
-def unavailable(request, reason: str = "indisponible"):
-    response = render(request, "503.html", {"reason": reason}, status=503)
+def unavailable(request):
+    response = render(request, "503.html", status=503)
     response["Retry-After"] = "30"
     response._has_been_logged = True  # logged here once a minute, not by Django at every request
     return response

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, set_script_prefix
 
 from guide import pdf_worker
 
@@ -119,13 +120,21 @@ _busy_pages: dict[bool, bytes] = {}
 
 
 def busy_page(embed: bool = False) -> bytes:
-    """The 503 page of a PDF request over capacity, rendered once per process."""
+    """The 503 page of a PDF request over capacity, rendered once per process (its links stay
+    under /embed/ for an embedded page, as the embed middleware would make them)."""
     if embed not in _busy_pages:
         from guide import commune
+        from guide.embed import PREFIX
 
-        _busy_pages[embed] = render_to_string(
-            "503.html", {"reason": "pdf", "commune": commune.get(), "embed": embed}
-        ).encode()
+        previous = get_script_prefix()
+        if embed:
+            set_script_prefix(previous.rstrip("/") + PREFIX + "/")
+        try:
+            _busy_pages[embed] = render_to_string(
+                "503.html", {"reason": "pdf", "commune": commune.get(), "embed": embed}
+            ).encode()
+        finally:
+            set_script_prefix(previous)
     return _busy_pages[embed]
 
 

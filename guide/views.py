@@ -327,6 +327,7 @@ def bad_request(request, exception=None):
 
 
 def forbidden(request, exception=None):
+    # Nothing here refuses access; this replaces Django's view only for its cookie (see urls.py).
     return _page(request, "404.html", {}, status=403)
 
 

@@ -21,15 +21,24 @@ def application(environ, start_response):
     if not environ.get("PATH_INFO", "").endswith(".pdf"):
         return django_application(environ, start_response)
     if not pdf.admit():
-        start_response(
-            "503 Service Unavailable",
-            [
-                ("Content-Type", "text/html; charset=utf-8"),
-                ("Retry-After", "5"),
-                ("Cache-Control", "no-store"),
-            ],
-        )
-        return [pdf.busy_page(environ.get("PATH_INFO", "").startswith("/embed/"))]
+        embed = environ.get("PATH_INFO", "").startswith("/embed/")
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Retry-After", "5"),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "same-origin"),
+            # The page has no script and only our own styles; framed only when embedded.
+            (
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:"
+                + ("" if embed else "; frame-ancestors 'none'"),
+            ),
+        ]
+        if not embed:
+            headers.append(("X-Frame-Options", "DENY"))
+        start_response("503 Service Unavailable", headers)
+        return [pdf.busy_page(embed)]
     environ[pdf.ADMITTED] = True
     try:
         return django_application(environ, start_response)

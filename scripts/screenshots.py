@@ -26,17 +26,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402 (after django.setup)
 from playwright.sync_api import sync_playwright  # noqa: E402 (after django.setup)
 
-from guide import state  # noqa: E402 (after django.setup)
+from guide import samples, state  # noqa: E402 (after django.setup)
 
 SLUG = "titre-sejour-perdu-vole"
-ANSWERS = {
-    "evenement": "vole",
-    "statut": "autre",
-    "lieu": "france",
-    "carte": "un_an",
-    "protection": "non",
-    "mention_un_an": "general",
-}
+ANSWERS = samples.BEFORE_COMMUNE
 
 
 def free_port() -> int:
@@ -57,7 +50,7 @@ def main() -> None:
         env=os.environ,
     )
     base = f"http://127.0.0.1:{port}"
-    token = state.dump(SLUG, {**ANSWERS, "commune": "84035"})  # Cavaillon: a complete path
+    token = state.dump(SLUG, samples.STOLEN_IN_CAVAILLON)  # a complete path
     pages = {
         "accueil": "/",
         "question": f"/demarche/{SLUG}/?s={state.dump(SLUG, {'evenement': 'vole', 'statut': 'autre'})}",

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from guide import places, registry
+from guide import places, registry, samples
 from guide.loader import read_directory
 
 DATA = Path(__file__).parent / "data"
@@ -20,17 +20,9 @@ PROTECTED_CARD = {
     "protection": "oui",
 }
 
-# A residence permit stolen in France, a 1-year card with a general mention: the next question is
-# the commune; STOLEN_IN_CAVAILLON answers it (Cavaillon, 84035, a commune of the demo).
-BEFORE_COMMUNE = {
-    "evenement": "vole",
-    "statut": "autre",
-    "lieu": "france",
-    "carte": "un_an",
-    "protection": "non",
-    "mention_un_an": "general",
-}
-STOLEN_IN_CAVAILLON = {**BEFORE_COMMUNE, "commune": "84035"}
+# Answer sets shared with the benchmarks and scripts (re-exported for the tests).
+BEFORE_COMMUNE = samples.BEFORE_COMMUNE
+STOLEN_IN_CAVAILLON = samples.STOLEN_IN_CAVAILLON
 
 
 @pytest.fixture(autouse=True)

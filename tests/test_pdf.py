@@ -263,4 +263,14 @@ def test_the_server_answers_a_pdf_over_capacity_before_django(monkeypatch):
     )
     assert answer["status"].startswith("503")
     assert answer["headers"]["Retry-After"] == "5"
+    assert answer["headers"]["X-Frame-Options"] == "DENY"
     assert "Réessayez" in b"".join(body).decode()
+
+
+def test_the_embedded_busy_page_links_stay_embedded():
+    pdf._busy_pages.clear()
+    try:
+        assert 'href="/embed/"' in pdf.busy_page(embed=True).decode()
+        assert 'href="/"' in pdf.busy_page(embed=False).decode()
+    finally:
+        pdf._busy_pages.clear()
