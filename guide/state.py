@@ -9,6 +9,7 @@ SECRET_KEY_FALLBACKS keep recent tokens valid across a key rotation.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import struct
@@ -40,13 +41,19 @@ class BadState(Exception):
 
 
 def _fernet(purpose: str) -> MultiFernet:
-    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return _fernet_for(purpose, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+
+
+@functools.lru_cache(maxsize=16)
+def _fernet_for(purpose: str, secret: str, fallbacks: tuple[str, ...]) -> MultiFernet:
+    """Derived once per key and purpose (three derivations a request cost 5 % of a question page);
+    a changed SECRET_KEY or fallback list is a new cache key."""
     keys = []
-    for secret in secrets:
+    for secret_ in (secret, *fallbacks):
         hkdf = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=f"guide.state.{purpose}".encode()
         )
-        keys.append(Fernet(base64.urlsafe_b64encode(hkdf.derive(secret.encode()))))
+        keys.append(Fernet(base64.urlsafe_b64encode(hkdf.derive(secret_.encode()))))
     return MultiFernet(keys)
 
 

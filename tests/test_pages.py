@@ -1,5 +1,8 @@
 """Home search, commune theming, embed mode, legal pages and response headers."""
 
+import json
+from pathlib import Path
+
 import pytest
 from django.core.checks import run_checks
 from django.urls import reverse
@@ -135,3 +138,33 @@ def test_legal_and_help_pages(client, loaded, name, text):
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert text in response.content.decode()
+
+
+def test_the_parts_shared_by_every_visitor_follow_the_mode_and_the_commune(
+    client, loaded, settings, tmp_path
+):
+    """base.html's header, footer and <head> are rendered once ({% memo %}) and reused: the
+    embed mode and a changed commune each get their own, and the visitor's part never sticks."""
+    site = client.get("/").content.decode()
+    embedded = client.get("/embed/").content.decode()
+    assert 'class="site-header"' in site
+    assert 'class="site-header"' not in embedded
+    assert 'href="/embed/sources/"' not in embedded  # no footer in embed mode
+    assert client.get("/").content.decode() == site  # reused, the same
+    step = client.get("/demarche/titre-sejour-perdu-vole/").content.decode()
+    assert "<h1" in step
+    assert step.count('class="site-header"') == 1
+    original = settings.COMMUNE_FILE
+    data = json.loads(Path(original).read_text(encoding="utf-8"))
+    path = tmp_path / "commune.json"
+    path.write_text(json.dumps({**data, "name": "Ville-Témoin"}), encoding="utf-8")
+    settings.COMMUNE_FILE = path
+    commune.get.cache_clear()
+    try:
+        other = client.get("/").content.decode()
+        assert "Ville-Témoin" in other
+        assert "Luberon" not in other
+    finally:
+        settings.COMMUNE_FILE = original
+        commune.get.cache_clear()
+    assert "Luberon" in client.get("/").content.decode()
