@@ -30,7 +30,8 @@ def _source(source: engine.Source) -> dict:
         "id": source.id,
         "title": source.title,
         "url": source.url,
-        "verified": source.verified.isoformat(),
+        "verified": source.verified.isoformat(),  # the version read
+        "read": source.read.isoformat() if source.read else None,  # the day we read it
     }
 
 
@@ -42,6 +43,12 @@ def _line(line: engine.Line) -> dict:
             data[key] = getattr(item, key)
     if item.amount is not None:
         data["amount"] = str(item.amount)
+    if item.or_amount is not None:
+        data["or_amount"] = str(item.or_amount)
+    if item.link:
+        data["link"] = {"url": item.link, "label": item.link_label}
+    if item.key:
+        data["key"] = True
     if item.office is not None:
         office = item.office
         data["office"] = {
@@ -75,11 +82,20 @@ def result_data(result: engine.Result) -> dict:
     if any(entry.local and entry.local.places for entry in office_lines):
         lines["offices_attribution"] = places.attribution(places.current_run())
     return {
-        "outcome": {"id": result.outcome.id, "title": result.outcome.title},
+        "outcome": {
+            "id": result.outcome.id,
+            "title": result.outcome.title,
+            "kind": result.outcome.kind,
+            "summary": result.outcome.summary,
+        },
+        "sections": [
+            {"id": section.id, "title": section.title} for section in result.procedure.sections
+        ],
         **lines,
         "fees": {
             "lines": [_line(line) for line in result.fees.lines],
             "total": str(result.fees.total),
+            "or_total": None if result.fees.or_total is None else str(result.fees.or_total),
         },
         "sources": [_source(s) for s in result.sources],
     }

@@ -21,7 +21,31 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-SECTIONS = ("documents", "steps", "offices", "fees", "deadlines", "appeals", "notes")
+# The kinds of result line, and the order and headings a result shows them in unless the
+# procedure gives its own (`sections:` in the YAML): what can stop the person first, then what
+# to do, what to bring, where, what it costs, what to do after a refusal, the general rules.
+SECTIONS = (
+    "conditions",
+    "steps",
+    "documents",
+    "offices",
+    "fees",
+    "appeals",
+    "deadlines",
+    "notes",
+)
+SECTION_TITLES = {
+    "conditions": "Avant de commencer, vérifiez que…",
+    "steps": "Ce que vous devez faire",
+    "documents": "Documents à apporter",
+    "offices": "Où s'adresser",
+    "fees": "Frais",
+    "appeals": "Si votre demande est refusée",
+    "deadlines": "Délais",
+    "notes": "Bon à savoir",
+}
+# Outcomes that are an answer ("pas besoin d'attestation") rather than a procedure to follow.
+OUTCOME_KINDS = ("procedure", "answer")
 CENTS = Decimal("0.01")
 # A "commune" question's answer is a commune key: its INSEE code, with the type for a delegated
 # or associated commune or a municipal arrondissement that shares it ("01015-deleguee").
@@ -139,9 +163,10 @@ class Source:
     id: str
     title: str
     url: str
-    verified: dt.date
+    verified: dt.date  # the source's own date: the version of the fiche or text we read
+    read: dt.date | None = None  # the day we read it
     seed: str = ""
-    note: str = ""
+    note: str = ""  # how it was read: shown on /sources/, never on a result
 
 
 @dataclass(frozen=True)
@@ -203,8 +228,15 @@ class Item:
     office: Office | None = None
     # fees
     amount: Decimal | None = None
+    # when the visitor could not say which applies ("Je ne sais pas"): the other possible amount
+    or_amount: Decimal | None = None
     payment: str = ""
     exemptions: str = ""
+    # the one deadline or warning that matters, repeated in "En bref"
+    key: bool = False
+    # the form or online service the line needs (https only), and what to call the link
+    link: str = ""
+    link_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,6 +245,13 @@ class Outcome:
     title: str
     when: Condition
     summary: str = ""
+    kind: str = "procedure"  # or "answer": the summary is the answer, shown first
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -243,6 +282,23 @@ class Fees:
     lines: tuple[Line, ...]
     total: Decimal
 
+    @property
+    def or_total(self) -> Decimal | None:
+        """The total with the other possible amounts, when a line has one (else None)."""
+        if not any(line.item.or_amount is not None for line in self.lines):
+            return None
+        return fee_total(
+            [
+                line.item.or_amount if line.item.or_amount is not None else line.item.amount
+                for line in self.lines
+            ]
+        )
+
+    @property
+    def payment(self) -> str:
+        """How to pay: the first fee line that says it."""
+        return next((line.item.payment for line in self.lines if line.item.payment), "")
+
 
 @dataclass(frozen=True)
 class Result:
@@ -258,10 +314,32 @@ class Result:
     notes: tuple[Line, ...]
     sources: tuple[Source, ...]
     commune: str = ""  # the answer to the procedure's commune question, if it was asked
+    conditions: tuple[Line, ...] = ()
+
+    def section(self, section: str) -> tuple[Line, ...]:
+        return self.fees.lines if section == "fees" else getattr(self, section)
 
     def lines(self) -> Iterator[Line]:
-        for section in SECTIONS:
-            yield from (self.fees.lines if section == "fees" else getattr(self, section))
+        """Every line, in the order the procedure shows its sections."""
+        for section in self.procedure.sections:
+            yield from self.section(section.id)
+
+    @property
+    def first_action(self) -> Line | None:
+        """The first thing to do: the first step, or for an appeal, the first appeal."""
+        for section in self.procedure.sections:
+            if section.id in ("steps", "appeals") and self.section(section.id):
+                return self.section(section.id)[0]
+        return None
+
+    @property
+    def key_line(self) -> Line | None:
+        """The deadline or warning that matters most (`key: true`; the loader allows one a path)."""
+        return next((line for line in self.lines() if line.item.key), None)
+
+    def source_number(self, source: Source) -> int:
+        """A source's number on this result (1, 2…), for the short reference after each line."""
+        return self.sources.index(source) + 1
 
 
 def fee_total(amounts: list[Decimal]) -> Decimal:
@@ -280,6 +358,9 @@ class Procedure:
     outcomes: tuple[Outcome, ...]
     items: tuple[Item, ...]
     decisions: tuple[Decision, ...] = ()
+    sections: tuple[Section, ...] = tuple(Section(s, SECTION_TITLES[s]) for s in SECTIONS)
+    position: int = 100  # place on the home page, most asked first
+    keywords: tuple[str, ...] = ()  # the words people search with
     # Names a commune key, or None for an unknown commune (guide.communes in the site).
     communes: Callable[[str], str | None] = field(default=any_commune, repr=False, compare=False)
     _index: Mapping[str, Question] = field(default_factory=dict, repr=False, compare=False)
@@ -399,6 +480,12 @@ class Procedure:
                 lengths.setdefault(items[:asked], set()).add(len(items) - asked)
         return {key: next(iter(v)) if len(v) == 1 else None for key, v in lengths.items()}
 
+    @functools.cached_property
+    def question_counts(self) -> tuple[int, int]:
+        """The fewest and the most questions a path asks (the home page says "3 à 7 questions")."""
+        lengths = [len(path) for path in self.paths()]
+        return (min(lengths), max(lengths)) if lengths else (0, 0)
+
     # Results -------------------------------------------------------------------
 
     def result(self, answers: Mapping[str, str]) -> Result:
@@ -412,9 +499,15 @@ class Procedure:
             if item.when.holds(answers):
                 chosen[item.section].append(Line(item, self._because(item, answers)))
         fee_lines = tuple(chosen.pop("fees"))
-        used = {line.item.source.id for lines in chosen.values() for line in lines}
-        used |= {line.item.source.id for line in fee_lines}
-        sources = {s.id: s for s in self.sources if s.id in used}
+        # Numbered in the order they are first cited on the page.
+        shown = [
+            line
+            for section in self.sections
+            for line in (fee_lines if section.id == "fees" else chosen[section.id])
+        ]
+        sources: dict[str, Source] = {}
+        for line in shown:
+            sources.setdefault(line.item.source.id, line.item.source)
         for line in chosen["offices"]:
             if line.item.office:
                 sources.setdefault(line.item.office.source.id, line.item.office.source)
@@ -465,6 +558,7 @@ def _source(data: Mapping) -> Source:
         title=data["title"],
         url=data.get("url", ""),
         verified=dt.date.fromisoformat(data["verified"]),
+        read=dt.date.fromisoformat(data["read"]) if data.get("read") else None,
         seed=data.get("seed", ""),
         note=data.get("note", ""),
     )
@@ -522,7 +616,13 @@ def compile_procedure(
         for q in data["questions"]
     )
     outcomes = tuple(
-        Outcome(o["id"], o["title"], compile_condition(o.get("when")), o.get("summary", ""))
+        Outcome(
+            o["id"],
+            o["title"],
+            compile_condition(o.get("when")),
+            o.get("summary", ""),
+            o.get("kind", "procedure"),
+        )
         for o in data["outcomes"]
     )
     items = []
@@ -537,6 +637,10 @@ def compile_procedure(
                     when=compile_condition(raw.get("when")),
                     office=offices[raw["office"]] if "office" in raw else None,
                     amount=Decimal(raw["amount"]) if "amount" in raw else None,
+                    or_amount=Decimal(raw["or_amount"]) if "or_amount" in raw else None,
+                    key=raw.get("key", False),
+                    link=raw.get("link", {}).get("url", ""),
+                    link_label=raw.get("link", {}).get("label", ""),
                     **{key: raw.get(key, "") for key in ITEM_TEXT_FIELDS},
                 )
             )
@@ -552,5 +656,11 @@ def compile_procedure(
         decisions=tuple(
             Decision(d["id"], d["text"], sources[d["source"]]) for d in data.get("decisions", [])
         ),
+        sections=tuple(
+            Section(s["id"], s.get("title") or SECTION_TITLES[s["id"]])
+            for s in data.get("sections") or [{"id": section} for section in SECTIONS]
+        ),
+        position=data.get("position", 100),
+        keywords=tuple(data.get("keywords", ())),
         communes=communes,
     )

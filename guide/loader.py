@@ -43,18 +43,22 @@ PROCEDURE_KEYS = {
     "questions",
     "outcomes",
     "decisions",
+    "sections",
+    "position",
+    "keywords",
 }
-SOURCE_KEYS = {"id", "title", "url", "seed", "verified", "note"}
+SOURCE_KEYS = {"id", "title", "url", "seed", "verified", "read", "note"}
 QUESTION_KEYS = {"id", "text", "hint", "kind", "options", "when", "sensitive"}
 DECISION_KEYS = {"id", "text", "source"}
 OPTION_KEYS = {"id", "label", "hint"}
-OUTCOME_KEYS = {"id", "title", "summary", "when"}
-ITEM_KEYS = {"id", "text", "detail", "source", "when"}
+OUTCOME_KEYS = {"id", "title", "summary", "when", "kind"}
+ITEM_KEYS = {"id", "text", "detail", "source", "when", "key", "link"}
 SECTION_KEYS = {
+    "conditions": set(),
     "documents": {"original", "recent", "issuer", "translation"},
     "steps": set(),
     "offices": {"office"},
-    "fees": {"amount", "payment", "exemptions"},
+    "fees": {"amount", "or_amount", "payment", "exemptions"},
     "deadlines": set(),
     "appeals": set(),
     "notes": set(),
@@ -262,9 +266,12 @@ class _Checker:
         seen[value] = data.line_of("id")
         return value
 
-    def date(self, data: LineDict, key: str, what: str) -> None:
+    def date(self, data: LineDict, key: str, what: str, missing: str = "") -> None:
         if key not in data:
-            self.error(data.line, f"{what} : date de vérification manquante ({key}: AAAA-MM-JJ)")
+            self.error(
+                data.line,
+                f"{what} : {missing or f'date de vérification manquante ({key}: AAAA-MM-JJ)'}",
+            )
             return
         value = data[key]
         if isinstance(value, str):
@@ -291,6 +298,21 @@ class _Checker:
                     source.line, f"{what} : indiquez url (texte officiel) ou seed (page d'origine)"
                 )
             self.date(source, "verified", what)
+            self.date(
+                source,
+                "read",
+                what,
+                "date de lecture manquante (read: AAAA-MM-JJ, le jour où nous l'avons lue)",
+            )
+            if (
+                isinstance(source.get("read"), dt.date)
+                and isinstance(source.get("verified"), dt.date)
+                and source["read"] < source["verified"]
+            ):
+                self.error(
+                    source.line_of("read"),
+                    f"{what} : lue ({source['read']}) avant sa date ({source['verified']})",
+                )
         return seen
 
     def reference(self, data: LineDict, key: str, known: dict[str, int] | None, what: str) -> None:
@@ -397,12 +419,13 @@ def _check_items(c: _Checker, doc: LineDict, questions, sources, offices) -> Non
                 required.add("amount")
             c.keys(item, ITEM_KEYS | extra, required, what)
             c.ident(item, "élément", seen)
-            for key in ({"text", "detail"} | extra) - {"office", "amount"}:
+            for key in ({"text", "detail"} | extra) - {"office", "amount", "or_amount"}:
                 c.text(item, key, what)
             c.reference(item, "source", sources, what)
             c.reference(item, "office", offices, what)
-            if "amount" in item:
-                _check_amount(c, item, what)
+            for key in ("amount", "or_amount"):
+                if key in item:
+                    _check_amount(c, item, what, key)
             # Shown as "Daté de …": a duration, not an adjective ("Daté de récent").
             if isinstance(item.get("recent"), str) and not item["recent"].startswith("moins de "):
                 c.error(
@@ -410,23 +433,66 @@ def _check_items(c: _Checker, doc: LineDict, questions, sources, offices) -> Non
                     f"{what} : recent est une durée qui commence par « moins de » "
                     f"(affiché « Daté de moins de 3 mois »), pas {item['recent']!r}",
                 )
+            if "key" in item and not isinstance(item["key"], bool):
+                c.error(item.line_of("key"), f"{what} : key vaut true ou false")
+            if "link" in item:
+                _check_link(c, item, what)
             if "when" in item:
                 c.condition(item["when"], item.line_of("when"), questions, what)
 
 
-def _check_amount(c: _Checker, item: LineDict, what: str) -> None:
-    value = item["amount"]
+def _check_link(c: _Checker, item: LineDict, what: str) -> None:
+    """link: {url: https://…, label: "Remplir le formulaire en ligne"}: the form or online
+    service the line needs, named for what the person does there."""
+    link = item["link"]
+    if not isinstance(link, LineDict) or set(link) != {"url", "label"}:
+        c.error(item.line_of("link"), f"{what} : link attend url et label (et rien d'autre)")
+        return
+    c.text(link, "label", f"{what}, link")
+    c.url(link, "url", f"{what}, link")
+
+
+def _check_presentation(c: _Checker, doc: LineDict) -> None:
+    """position, keywords and sections: how the procedure is listed and how its results read."""
+    if "position" in doc and (
+        isinstance(doc["position"], bool) or not isinstance(doc["position"], int)
+    ):
+        c.error(
+            doc.line_of("position"), "procédure : position est un nombre entier (1 : en premier)"
+        )
+    if "keywords" in doc:
+        words = doc["keywords"]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            c.error(doc.line_of("keywords"), "procédure : keywords est une liste de mots")
+    seen: dict[str, int] = {}
+    for section in c.sequence(doc, "sections", required=False):
+        c.keys(section, {"id", "title"}, {"id"}, "section")
+        c.text(section, "title", f"section {section.get('id', '?')}")
+        if section.get("id") not in engine.SECTIONS:
+            c.error(
+                section.line_of("id"),
+                f"section {section.get('id')!r} inconnue (permis : {', '.join(engine.SECTIONS)})",
+            )
+        elif section["id"] in seen:
+            c.error(
+                section.line_of("id"),
+                f"section {section['id']} en double (déjà ligne {seen[section['id']]})",
+            )
+        else:
+            seen[section["id"]] = section.line_of("id")
+
+
+def _check_amount(c: _Checker, item: LineDict, what: str, key: str = "amount") -> None:
+    value = item[key]
     text = repr(value) if isinstance(value, float) else str(value)
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float | str)
         or not AMOUNT_RE.match(text)
     ):
-        c.error(
-            item.line_of("amount"), f'{what} : montant {value!r} invalide (euros, ex. "225.00")'
-        )
+        c.error(item.line_of(key), f'{what} : montant {value!r} invalide (euros, ex. "225.00")')
         return
-    item["amount"] = str(Decimal(text).quantize(engine.CENTS))
+    item[key] = str(Decimal(text).quantize(engine.CENTS))
 
 
 def validate_procedure(
@@ -445,6 +511,7 @@ def validate_procedure(
     elif slug != Path(name).stem:
         c.error(data.line_of("slug"), f"procédure : le slug {slug!r} doit être le nom du fichier")
     sources = c.sources(data)
+    _check_presentation(c, data)
     questions = _check_questions(c, data)
     outcome_ids: dict[str, int] = {}
     for outcome in c.sequence(data, "outcomes"):
@@ -453,6 +520,14 @@ def validate_procedure(
         c.ident(outcome, "issue", outcome_ids)
         c.text(outcome, "title", what)
         c.text(outcome, "summary", what)
+        kind = outcome.get("kind", "procedure")
+        if kind not in engine.OUTCOME_KINDS:
+            c.error(
+                outcome.line_of("kind"),
+                f"{what} : kind {kind!r} inconnu (permis : {', '.join(engine.OUTCOME_KINDS)})",
+            )
+        elif kind == "answer" and "summary" not in outcome:
+            c.error(outcome.line, f"{what} : une issue-réponse donne sa réponse dans summary")
         if "when" in outcome:
             c.condition(outcome["when"], outcome.line_of("when"), questions, what)
     _check_items(c, data, questions, sources, offices)
@@ -499,7 +574,17 @@ def walk_paths(procedure: engine.Procedure, data: LineDict, name: str) -> tuple[
         result = procedure.result(answers)
         reached.add(result.outcome.id)
         items = [line.item.id for line in result.lines()]
-        if not items:
+        keys = [line.item.id for line in result.lines() if line.item.key]
+        if len(keys) > 1:
+            line = lines[next(s for s in SECTION_KEYS if keys[1] in lines[s])][keys[1]]
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"le parcours {where} a plusieurs key: true ({', '.join(keys)}) : une seule compte",
+                )
+            )
+        if not items and result.outcome.kind != "answer":  # an answer is its own result
             line = lines["outcomes"][result.outcome.id]
             problems.append(
                 Problem(name, line, f"le parcours {where} se termine sur un résultat vide")
@@ -541,6 +626,9 @@ def validate_offices(data: object, name: str, today: dt.date) -> list[Problem]:
 
 def _normalise(definition: dict) -> dict:
     """Fill the defaults so that the stored definition is explicit; French typography on texts."""
+    listed = [dict(section) for section in definition.get("sections", [])]
+    ids = {section["id"] for section in listed}
+    definition["sections"] = listed + [{"id": s} for s in engine.SECTIONS if s not in ids]
     for question in definition["questions"]:
         question.setdefault("kind", "choice")
         if question["kind"] == "yes_no":
@@ -549,7 +637,20 @@ def _normalise(definition: dict) -> dict:
 
 
 # Keys whose values are identifiers, addresses, dates, amounts or conditions, not prose.
-NOT_PROSE = {"id", "slug", "url", "seed", "verified", "amount", "source", "office", "when", "kind"}
+NOT_PROSE = {
+    "id",
+    "slug",
+    "url",
+    "seed",
+    "verified",
+    "read",
+    "amount",
+    "source",
+    "office",
+    "when",
+    "kind",
+}
+NOT_PROSE |= {"position", "keywords", "key", "or_amount"}
 NOT_PROSE |= {"local", "email", "phone"}
 
 
@@ -674,6 +775,7 @@ def load_into_database(directory: Path, today: dt.date | None = None) -> dict[st
                     title=s["title"],
                     url=s.get("url", ""),
                     verified=dt.date.fromisoformat(s["verified"]),
+                    read=dt.date.fromisoformat(s["read"]) if s.get("read") else None,
                 )
                 for s in definition["sources"]
             )

@@ -34,7 +34,8 @@ class Source(models.Model):
     key = models.CharField(max_length=100)
     title = models.CharField("titre", max_length=300)
     url = models.URLField(blank=True, max_length=500)
-    verified = models.DateField("vérifiée le")
+    verified = models.DateField("version du")
+    read = models.DateField("lue le", null=True)
 
     class Meta:
         constraints = [

@@ -35,7 +35,7 @@ class Unavailable(Exception):
 
 
 def procedures() -> dict[str, engine.Procedure]:
-    """Every loaded procedure by slug, in the order of their themes and titles."""
+    """Every loaded procedure by slug, most asked first (their `position`), then by title."""
     now = time.monotonic()
     if now - _state["checked"] >= settings.PROCEDURES_RECHECK_SECONDS:
         with _lock:
@@ -98,10 +98,13 @@ def _refresh() -> None:
         return
     offices = engine.compile_offices(row["offices"] if row else {})
     definitions = Procedure.objects.by_theme().values_list("slug", "definition")
-    _state["procedures"] = {
-        slug: engine.compile_procedure(definition, offices, communes.label_of)
-        for slug, definition in definitions
-    }
+    compiled = [
+        engine.compile_procedure(definition, offices, communes.label_of)
+        for _, definition in definitions
+    ]
+    # Most asked first (`position` in the YAML), then by title.
+    compiled.sort(key=lambda procedure: (procedure.position, procedure.title))
+    _state["procedures"] = {procedure.slug: procedure for procedure in compiled}
     _state["offices"] = offices
     _state["version"] = version
     _state["generation"] += 1

@@ -25,7 +25,11 @@ def snapshot(procedure: engine.Procedure) -> list[dict]:
                 "offices": [
                     f"{line.item.office.kind}:{line.item.office.id}" for line in result.offices
                 ],
-                "fees": [f"{line.item.id} {line.item.amount}" for line in result.fees.lines],
+                "fees": [
+                    f"{line.item.id} {line.item.amount}"
+                    + (f" ou {line.item.or_amount}" if line.item.or_amount is not None else "")
+                    for line in result.fees.lines
+                ],
                 "total": str(result.fees.total),
             }
         )

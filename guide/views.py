@@ -82,17 +82,30 @@ def _fold(text: str) -> str:
 @require_GET
 @vary_on_headers("HX-Request")
 def index(request):
+    """The procedures, most asked first, grouped by theme; the search looks in titles, summaries,
+    themes and the words people use (`keywords`). When no procedure has every word, those that
+    have one of them are offered, and said to be so."""
     query = request.GET.get("q", "").strip()[:100]
     words = _fold(query).split()
+    every = registry.procedures().values()
+    found = [p for p in every if all(word in _haystack(p) for word in words)]
+    partial = not found and bool(words)
+    if partial:  # words of 4 letters or more: "de", "mon", "une" would match everything
+        long = [word for word in words if len(word) >= 4]
+        found = [p for p in every if any(word in _haystack(p) for word in long)]
     themes: dict[str, list[engine.Procedure]] = {}
-    for procedure in registry.procedures().values():
-        haystack = _fold(f"{procedure.title} {procedure.summary} {procedure.theme}")
-        if all(word in haystack for word in words):
-            themes.setdefault(procedure.theme or "Autres démarches", []).append(procedure)
-    context = {"themes": themes, "query": query, "count": sum(len(p) for p in themes.values())}
+    for procedure in found:
+        themes.setdefault(procedure.theme or "Autres démarches", []).append(procedure)
+    context = {"themes": themes, "query": query, "count": len(found), "partial": partial}
     if request.htmx and request.htmx.target == "resultats":
         return render(request, "guide/index.html#results", context)
     return _page(request, "guide/index.html", context)
+
+
+def _haystack(procedure: engine.Procedure) -> str:
+    return _fold(
+        " ".join((procedure.title, procedure.summary, procedure.theme, *procedure.keywords))
+    )
 
 
 def _question_page(
@@ -186,6 +199,12 @@ def step(request, slug: str):
         # After a change, ask only the questions it opened; keep every later answer that fits.
         answers, _, later = procedure.resume({**answers, **current.later, question.id: value})
     _, following = procedure.check(answers)
+    if following is None and len(answers) <= SHORT_PATH:
+        # Nothing to check on one or two answers: the result shows them, with *Modifier*.
+        target = _url("guide:result", procedure, answers)
+        if request.htmx:
+            return _result_page(request, procedure, procedure.result(answers), push_url=target)
+        return redirect(target)
     if following is None:
         target = _url("guide:summary", procedure, answers)
         return (
@@ -229,15 +248,38 @@ def result(request, slug: str):
     procedure, outcome, response = _complete_answers(request, slug)
     if response:
         return response
+    return _result_page(request, procedure, outcome, detail=request.GET.get("vue") == "detail")
+
+
+# Paths of this many answers or fewer skip *Vérifiez vos réponses*.
+SHORT_PATH = 2
+
+
+def _result_page(request, procedure, outcome, push_url="", detail=False):
     answers = _answer_ids(outcome)
+    result_url = _url("guide:result", procedure, answers)
+    pdf_url = _url("guide:pdf", procedure, answers)
     context = {
         "procedure": procedure,
         "result": outcome,
+        "situation": [
+            (reason, _url("guide:step", procedure, answers, edit=reason.question.id))
+            for reason in _situation(outcome)
+        ],
         "summary_url": _url("guide:summary", procedure, answers),
-        "pdf_url": _url("guide:pdf", procedure, answers),
+        "pdf_url": pdf_url,
+        "print_url": f"{pdf_url}&imprimer=1",
+        # The detailed view (why each line, its source in full) is for an agent at the counter.
+        "detail": detail,
+        "detail_url": result_url if detail else f"{result_url}&vue=detail",
         **_offices_context(outcome),
     }
-    return _page(request, "guide/result.html", context)
+    return _page(request, "guide/result.html", context, push_url=push_url)
+
+
+def _situation(outcome: engine.Result) -> list[engine.Reason]:
+    """The answers the result shows back, "Votre situation": never a sensitive one."""
+    return [reason for reason in outcome.answers if not reason.question.sensitive]
 
 
 def _offices_context(outcome: engine.Result) -> dict:
@@ -281,7 +323,7 @@ def result_pdf(request, slug: str):
     context = {
         "procedure": procedure,
         "result": outcome,
-        "situation": [r for r in outcome.answers if not r.question.sensitive],
+        "situation": [(reason, None) for reason in _situation(outcome)],
         "produced": timezone.localtime(),
         "link_url": link_url,
         "link_expires": dt.datetime.fromtimestamp(expires, tz=dt.UTC),
@@ -295,8 +337,10 @@ def result_pdf(request, slug: str):
     except pdf.Busy:
         return _pdf_busy(request)
     response = HttpResponse(document, content_type="application/pdf")
-    # The file name says which procedure, never the visitor's situation.
-    response["Content-Disposition"] = f'attachment; filename="{slug}.pdf"'
+    # The file name says which procedure, never the visitor's situation. *Imprimer* opens the
+    # same document in the browser, to print it from there: what is printed is the PDF.
+    disposition = "inline" if request.GET.get("imprimer") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{slug}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -12,7 +12,7 @@ from tests.conftest import BAD
 def test_check_procedures_prints_counts(capsys):
     call_command("check_procedures")
     out = capsys.readouterr().out
-    assert "titre-sejour-perdu-vole: 9 questions, 66 parcours, 8 issues" in out
+    assert "titre-sejour-perdu-vole: 9 questions, 78 parcours, 8 issues" in out
     assert "0 élément(s) sans source" in out
 
 

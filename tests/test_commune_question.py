@@ -156,7 +156,7 @@ def test_printed_link_keeps_the_commune(loaded):
 def test_format_rules_for_commune_questions(tmp_path):
     base = (
         "slug: essai\ntitle: Essai\nsummary: Essai\nsources:\n"
-        "  - {{id: s, title: S, url: 'https://example.org', verified: 2025-01-01}}\n"
+        "  - {{id: s, title: S, url: 'https://example.org', verified: 2025-01-01, read: 2026-11-23}}\n"
         "questions:\n"
         "  - id: lieu\n    text: Où ?\n    kind: commune\n{extra_question}"
         "outcomes:\n  - id: fin\n    title: Fin\n{outcome_when}"

@@ -56,10 +56,20 @@ def test_answer_with_htmx_gives_the_next_question_page(client, loaded):
 
 
 def test_last_answer_with_htmx_gives_the_summary_page(client, loaded):
+    answers = {"evenement": "perdu", "statut": "autre", "lieu": "france"}
+    token = state.dump(SLUG, answers)
+    before = f"{STEP}?s={token}"
+    response = client.post(STEP, {"s": token, "answer": "retraite"}, headers=HTMX)
+    assert response["HX-Push-Url"].startswith(reverse("guide:summary", args=[SLUG]))
+    assert_same_page(client, before, response)
+
+
+def test_the_last_of_two_answers_with_htmx_gives_the_result_page(client, loaded):
+    """No *Vérifiez vos réponses* after one or two answers: the result shows them."""
     token = state.dump(SLUG, {"evenement": "perdu"})
     before = f"{STEP}?s={token}"
     response = client.post(STEP, {"s": token, "answer": "europeen"}, headers=HTMX)
-    assert response["HX-Push-Url"].startswith(reverse("guide:summary", args=[SLUG]))
+    assert response["HX-Push-Url"].startswith(reverse("guide:result", args=[SLUG]))
     assert_same_page(client, before, response)
 
 

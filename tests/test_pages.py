@@ -168,3 +168,23 @@ def test_the_parts_shared_by_every_visitor_follow_the_mode_and_the_commune(
         settings.COMMUNE_FILE = original
         commune.get.cache_clear()
     assert "Luberon" in client.get("/").content.decode()
+
+
+def test_home_lists_the_most_asked_first_and_finds_the_words_people_use(client, loaded):
+    html = client.get("/").content.decode()
+    assert html.index("Titre de séjour perdu ou volé") < html.index("Attestation d&#x27;accueil")
+    assert "2 à 7 questions" in html  # roughly how many questions each takes
+    for words, title in (
+        ("hébergement", "Attestation d&#x27;accueil"),
+        ("visa", "Attestation d&#x27;accueil"),
+        ("récépissé", "Titre de séjour perdu ou volé"),
+        ("carte de séjour", "Titre de séjour perdu ou volé"),
+    ):
+        assert title in client.get("/", {"q": words}).content.decode(), words
+    # An empty search (the field cleared, with htmx) lists every procedure.
+    empty = client.get("/", {"q": ""}, headers={"HX-Request": "true", "HX-Target": "resultats"})
+    assert empty.content.decode().count('<li><a href="/demarche/') == 4
+    # No procedure has both words: those with one of them are offered, and said to be so.
+    lost = client.get("/", {"q": "passeport perdu"}).content.decode()
+    assert "Aucune démarche ne contient tous ces mots" in lost
+    assert "Recours après un refus de carte d&#x27;identité ou de passeport" in lost

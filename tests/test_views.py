@@ -46,7 +46,8 @@ def test_a_resident_walks_to_the_result(client, loaded):
     assert "Titre de séjour volé en France" in html
     assert "Récépissé de la déclaration de vol" in html
     assert french("225,00 €") in html  # French number format
-    assert "vérifié le 10 juillet 2025" in html
+    # The fiche's own date and the day we read it: two facts, shown as two.
+    assert french("version du 10 juillet 2025 ; lue le 23 novembre 2026") in html
 
 
 def test_answers_never_appear_in_urls(client, loaded):
@@ -226,7 +227,9 @@ def test_every_outcome_of_every_procedure_is_reached_through_the_site(client, lo
                 response = client.post(step_url, {"s": token, "answer": value})
                 assert response.status_code == 302
                 token = response["Location"].partition("?s=")[2]
-            assert response["Location"].startswith(reverse("guide:summary", args=[slug]))
+            # One or two answers go straight to the result (it shows them); more, to the summary.
+            last = "guide:result" if len(answers) <= 2 else "guide:summary"
+            assert response["Location"].startswith(reverse(last, args=[slug]))
             page = client.get(reverse("guide:result", args=[slug]), {"s": token})
             assert page.status_code == 200, (slug, outcome_id)
             assert (
@@ -263,3 +266,18 @@ def test_back_from_a_newly_opened_question_keeps_the_held_answers(client, loaded
     html = client.get(STEP, {"s": token}).content.decode()
     back = re.search(r'href="([^"]+)"[^>]*>Retour<', html).group(1).replace("&amp;", "&")
     assert state.load(back.partition("?s=")[2], SLUG).later == {"commune": "84035"}
+
+
+def test_the_public_result_quotes_the_answers_once_and_the_detailed_view_says_why(client, loaded):
+    token = state.dump(SLUG, STOLEN_IN_CAVAILLON)
+    url = reverse("guide:result", args=[SLUG])
+    public = client.get(url, {"s": token}).content.decode()
+    assert "En bref" in public
+    assert "parce que vous avez répondu" not in public
+    assert "Votre situation" in public
+    assert public.count(">On me l&#x27;a volé<") + public.count(">On me l&#x27;a volé ") <= 1
+    assert 'class="ref" href="#source-1"' in public
+    detailed = client.get(url, {"s": token, "vue": "detail"}).content.decode()
+    assert french("parce que vous avez répondu : « Que s'est-il passé") in detailed.replace(
+        "&#x27;", "'"
+    )

@@ -1,5 +1,5 @@
-"""A result line (text, detail, why, source), rendered in Python: a result has a few dozen lines,
-and an {% include %} per line cost about half of the result page's time."""
+"""Template tags rendered in Python where a template loop cost too much: a result line, a
+question's options, and the parts of a page that are the same for every visitor."""
 
 from django import template
 from django.urls import get_script_prefix
@@ -14,27 +14,37 @@ register = template.Library()
 
 BECAUSE = french(' <span class="because">(parce que vous avez répondu : {})</span>')
 SEPARATOR = french(" ; ")
-SOURCE = french(' <span class="source">Source : {}, vérifié le {}</span>')
+QUOTED = french("« {} » : {}")  # the question, then the answer: "… : oui" alone said nothing
+SOURCE = french(' <span class="source">Source : {}, version du {}</span>')
+REFERENCE = ' <a class="ref" href="#source-{0}" aria-label="Source {0}">[{0}]</a>'
 
 
 @register.simple_tag(takes_context=True)
 def line(context, line, hide_text: bool = False) -> SafeString:
-    """What templates/guide/line.html said: the line's text (unless hidden), its detail, and on
-    screen why it applies and its source with its date; on paper, the source's id only."""
+    """A result line: its text (unless hidden), its detail and the link it needs, then its
+    source as a short reference ("[2]", to the numbered list of sources at the end). In the
+    detailed view (`detail` in the context: for an agent), also why it applies and its source
+    in full, as the public page once showed them."""
     item = line.item
-    parts = [] if hide_text else [format_html("{}", item.text)]
+    parts = [] if hide_text else [escape(item.text)]
     if item.detail:
-        parts.append(format_html(' <span class="detail">{}</span>', item.detail))
-    if context.get("paper"):
-        parts.append(format_html(' <span class="source">[{}]</span>', item.source.id))
-        return mark_safe("".join(parts))
-    if line.because:
-        separator = french(" ; ")
-        answers = format_html_join(
-            separator, "{}", ((r.option.label.lower(),) for r in line.because)
+        parts.append(f' <span class="detail">{escape(item.detail)}</span>')
+    if item.link:
+        parts.append(
+            f' <a class="line-link" href="{escape(item.link)}">{escape(item.link_label)}</a>'
         )
-        parts.append(format_html(BECAUSE, answers))
-    parts.append(format_html(SOURCE, item.source.id, format_date(item.source.verified, "j/m/Y")))
+    result = context.get("result")
+    if result is not None:
+        parts.append(REFERENCE.format(result.source_number(item.source)))
+    if context.get("detail"):
+        if line.because:
+            answers = format_html_join(
+                SEPARATOR, QUOTED, ((r.question.text, r.option.label) for r in line.because)
+            )
+            parts.append(format_html(BECAUSE, answers))
+        parts.append(
+            format_html(SOURCE, item.source.title, format_date(item.source.verified, "j F Y"))
+        )
     return mark_safe("".join(parts))
 
 
@@ -94,3 +104,27 @@ def memo(parser, token):
     nodelist = parser.parse(("endmemo",))
     parser.delete_first_token()
     return MemoNode(nodelist, variables)
+
+
+@register.filter
+def section(result, section_id: str):
+    """A result's lines of one section (`result|section:"steps"`)."""
+    return result.section(section_id)
+
+
+@register.filter
+def lower_first(text: str) -> str:
+    """ "En timbres fiscaux." → "en timbres fiscaux.", to follow a colon."""
+    return text[:1].lower() + text[1:]
+
+
+@register.filter
+def source_dates(source) -> str:
+    """A source's two dates, which are two different facts: the version we read (the fiche's own
+    date) and the day we read it; an undated page has only the second."""
+    read = source.read or source.verified
+    if source.verified >= read:
+        return french(f"page non datée, lue le {format_date(read, 'j F Y')}")
+    return french(
+        f"version du {format_date(source.verified, 'j F Y')} ; lue le {format_date(read, 'j F Y')}"
+    )

@@ -109,17 +109,19 @@ def test_the_tab_title_after_an_htmx_swap_is_the_full_page_title(page, site):
     assert "d'accueil" in swapped
 
 
-def test_hidden_controls_stay_hidden_without_javascript(page_without_js, site):
-    page = page_without_js
-    page.goto(f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, STOLEN_IN_CAVAILLON)}")
-    assert page.locator("[data-print]").count() == 1
-    assert not page.locator("[data-print]").is_visible()
-    assert page.get_by_role("link", name="Télécharger en PDF").is_visible()
-
-
-def test_the_print_button_shows_with_javascript(page, site):
-    page.goto(f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, STOLEN_IN_CAVAILLON)}")
-    assert page.get_by_role("button", name="Imprimer").is_visible()
+def test_print_opens_the_pdf_itself_with_or_without_javascript(page, page_without_js, site):
+    """*Imprimer* gives the very document the PDF is (opened in the browser, to print from
+    there), not a different print of the page."""
+    url = f"{site}/demarche/{SLUG}/resultat/?s={state.dump(SLUG, STOLEN_IN_CAVAILLON)}"
+    for each in (page, page_without_js):
+        each.goto(url)
+        printing = each.get_by_role("link", name="Imprimer (ouvre le PDF)")
+        assert printing.is_visible()
+        download = each.get_by_role("link", name="Télécharger en PDF").get_attribute("href")
+        assert printing.get_attribute("href") == f"{download}&imprimer=1"
+        answer = each.request.get(f"{site}{printing.get_attribute('href')}")
+        assert answer.headers["content-type"] == "application/pdf"
+        assert answer.headers["content-disposition"].startswith("inline;")
 
 
 RGB = re.compile(r"rgba?\((\d+), (\d+), (\d+)")

@@ -55,17 +55,6 @@
     .forEach(function (name) { document.addEventListener(name, forgetHistoryPath); });
   forgetHistoryPath();
 
-  // The print button needs JavaScript: show it only when it works.
-  function showPrintButtons(root) {
-    root.querySelectorAll("[data-print]:not([data-ready])").forEach(function (button) {
-      button.dataset.ready = "1";
-      button.hidden = false;
-      button.addEventListener("click", function () { window.print(); });
-    });
-  }
-  document.addEventListener("DOMContentLoaded", function () { showPrintButtons(document); });
-  document.addEventListener("htmx:afterSettle", function () { showPrintButtons(document); });
-
   // "Votre commune": the text field becomes an ARIA combobox (pattern of the WAI-ARIA APG) whose
   // suggestions come from the server through htmx. Without JavaScript the form does the same
   // search when it is sent and offers a choice.

@@ -1,0 +1,69 @@
+"""What a person sees of every outcome: the measures of issue 12, taken in Chromium.
+
+One path per outcome (the first, in the order of the options; 21 outcomes): on a 360×800 phone,
+the answer or the first thing to do, and the amount to pay, are on the first screen; the short
+source references are at most 10 % of the words; the PDF and the browser's print of the page
+have at most 3 pages, and at least 80 % of them at most 2.
+"""
+
+import io
+
+from pypdf import PdfReader
+
+from guide import registry, state
+
+PHONE = {"width": 360, "height": 800}
+
+
+def one_path_per_outcome() -> list[tuple[str, str, dict[str, str]]]:
+    paths = {}
+    for slug, procedure in registry.procedures().items():
+        for answers in procedure.paths():
+            paths.setdefault((slug, procedure.result(answers).outcome.id), answers)
+    return [(slug, outcome, answers) for (slug, outcome), answers in paths.items()]
+
+
+def pages(document: bytes) -> int:
+    return len(PdfReader(io.BytesIO(document)).pages)
+
+
+def test_every_outcome_reads_first_what_matters_and_prints_short(browser, site):
+    outcomes = one_path_per_outcome()
+    assert len(outcomes) == 21
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    seen, printed, pdfs = {}, {}, {}
+    for slug, outcome, answers in outcomes:
+        url = f"{site}/demarche/{slug}/resultat/?s={state.dump(slug, answers)}"
+        page.goto(url)
+        seen[outcome] = page.evaluate(
+            """() => {
+              const bottom = (el) => el ? el.getBoundingClientRect().bottom + scrollY : Infinity;
+              const brief = document.querySelector('.brief');
+              const rows = [...brief.querySelectorAll('dt')];
+              const row = (name) => rows.find(dt => dt.textContent.trim() === name);
+              const words = (text) => text.split(/\\s+/).filter(Boolean).length;
+              const refs = [...document.querySelectorAll('main .ref')].map(e => e.innerText).join(' ');
+              return {
+                lead: bottom(brief.querySelector('.lead')),
+                first: bottom(row("À faire d'abord")?.nextElementSibling),
+                pay: bottom(row('À payer')?.nextElementSibling),
+                hasLead: !!brief.querySelector('.lead'),
+                hasPay: !!row('À payer'),
+                share: words(refs) / words(document.querySelector('main').innerText),
+              };
+            }"""
+        )
+        printed[outcome] = pages(page.pdf(format="A4"))
+        pdfs[outcome] = pages(page.request.get(url.replace("/resultat/", "/resultat.pdf")).body())
+    context.close()
+    for outcome, m in seen.items():
+        if m["hasLead"]:  # an answer: the answer itself is the lead
+            assert m["lead"] <= PHONE["height"], (outcome, m)
+        else:
+            assert m["hasPay"], outcome
+            assert max(m["first"], m["pay"]) <= PHONE["height"], (outcome, m)
+        assert m["share"] <= 0.10, (outcome, m)
+    for counts in (printed, pdfs):
+        assert max(counts.values()) <= 3, counts
+        assert sum(n <= 2 for n in counts.values()) >= 0.8 * len(counts), counts
