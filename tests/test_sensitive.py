@@ -25,9 +25,9 @@ NAMES = {
 }
 # The one answer after which the rule may be stated: the visitor did not say whether it applies.
 UNSAID = "sans_reponse"
-EXEMPTION = (
-    "le duplicata est gratuit si votre carte d'1 an ou de 10 ans vous a été donnée comme victime "
-    "de violences conjugales, de traite des êtres humains ou de proxénétisme."
+EXEMPTION = (  # as visible_text and text_of give it: every space a plain one
+    "dans un cas, le duplicata est gratuit : votre carte d'1 an ou de 10 ans vous a été donnée "
+    "comme victime de violences conjugales, de traite des êtres humains ou de proxénétisme."
 )
 
 

@@ -3,7 +3,8 @@
 One path per outcome (the first, in the order of the options; 21 outcomes): on a 360×800 phone,
 the answer or the first thing to do, and the amount to pay, are on the first screen; the short
 source references are at most 10 % of the words; the PDF and the browser's print of the page
-have at most 3 pages, and at least 80 % of them at most 2.
+have at most 3 pages, and at least 80 % of them at most 2; the PDF's QR code and link are on
+page 1, and its last page never holds the sources alone.
 """
 
 import io
@@ -55,7 +56,14 @@ def test_every_outcome_reads_first_what_matters_and_prints_short(browser, site):
             }"""
         )
         printed[outcome] = pages(page.pdf(format="A4"))
-        pdfs[outcome] = pages(page.request.get(url.replace("/resultat/", "/resultat.pdf")).body())
+        document = PdfReader(
+            io.BytesIO(page.request.get(url.replace("/resultat/", "/resultat.pdf")).body())
+        )
+        pdfs[outcome] = len(document.pages)
+        # The way back to the result (QR code and link) on page 1; no last page of sources alone.
+        assert "Retrouver ce résultat en ligne" in document.pages[0].extract_text(), outcome
+        if len(document.pages) > 1:
+            assert not document.pages[-1].extract_text().lstrip().startswith("Sources"), outcome
     context.close()
     for outcome, m in seen.items():
         if m["hasLead"]:  # an answer: the answer itself is the lead
