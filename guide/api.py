@@ -87,6 +87,7 @@ def result_data(result: engine.Result) -> dict:
             "title": result.outcome.title,
             "kind": result.outcome.kind,
             "summary": result.outcome.summary,
+            "source": result.outcome.source.id if result.outcome.source else None,
         },
         "sections": [
             {"id": section.id, "title": section.title} for section in result.procedure.sections

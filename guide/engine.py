@@ -246,6 +246,7 @@ class Outcome:
     when: Condition
     summary: str = ""
     kind: str = "procedure"  # or "answer": the summary is the answer, shown first
+    source: Source | None = None  # the source of the summary, for an answer
 
 
 @dataclass(frozen=True)
@@ -506,6 +507,8 @@ class Procedure:
             for line in (fee_lines if section.id == "fees" else chosen[section.id])
         ]
         sources: dict[str, Source] = {}
+        if matching[0].source is not None:
+            sources[matching[0].source.id] = matching[0].source
         for line in shown:
             sources.setdefault(line.item.source.id, line.item.source)
         for line in chosen["offices"]:
@@ -622,6 +625,7 @@ def compile_procedure(
             compile_condition(o.get("when")),
             o.get("summary", ""),
             o.get("kind", "procedure"),
+            sources[o["source"]] if "source" in o else None,
         )
         for o in data["outcomes"]
     )

@@ -51,7 +51,7 @@ SOURCE_KEYS = {"id", "title", "url", "seed", "verified", "read", "note"}
 QUESTION_KEYS = {"id", "text", "hint", "kind", "options", "when", "sensitive"}
 DECISION_KEYS = {"id", "text", "source"}
 OPTION_KEYS = {"id", "label", "hint"}
-OUTCOME_KEYS = {"id", "title", "summary", "when", "kind"}
+OUTCOME_KEYS = {"id", "title", "summary", "when", "kind", "source"}
 ITEM_KEYS = {"id", "text", "detail", "source", "when", "key", "link"}
 SECTION_KEYS = {
     "conditions": set(),
@@ -526,8 +526,12 @@ def validate_procedure(
                 outcome.line_of("kind"),
                 f"{what} : kind {kind!r} inconnu (permis : {', '.join(engine.OUTCOME_KINDS)})",
             )
-        elif kind == "answer" and "summary" not in outcome:
-            c.error(outcome.line, f"{what} : une issue-réponse donne sa réponse dans summary")
+        elif kind == "answer" and not {"summary", "source"} <= outcome.keys():
+            c.error(
+                outcome.line,
+                f"{what} : une issue-réponse donne sa réponse dans summary, avec sa source",
+            )
+        c.reference(outcome, "source", sources, what)
         if "when" in outcome:
             c.condition(outcome["when"], outcome.line_of("when"), questions, what)
     _check_items(c, data, questions, sources, offices)

@@ -143,3 +143,35 @@ def test_the_documented_example_is_valid(tmp_path, settings):
     content = read_directory(tmp_path)
     assert [str(p) for p in content.problems] == []
     assert content.path_counts == {"exemple": 3}
+
+
+def test_result_presentation_keys_are_checked_with_their_line(content_dir):
+    """An unknown section, an answer without its source, a link without a label: each reported
+    with its line; then, on a file otherwise valid, two `key: true` lines on one path."""
+    demo = (GOOD / "demo.yaml").read_text().replace("slug: demo", "slug: presentation")
+    text = demo.replace("outcomes:\n", "sections:\n  - id: etapes\noutcomes:\n", 1)
+    text = text.replace("    title: À l'étranger\n", "    title: À l'étranger\n    kind: answer\n")
+    text = text.replace(
+        "    text: Timbre\n", "    text: Timbre\n    link: {url: https://example.org}\n"
+    )
+    (content_dir / "presentation.yaml").write_text(text)
+    lines = text.splitlines()
+
+    def line_of(fragment: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if fragment in line)
+
+    found = {p.reason: p.line for p in read_directory(content_dir).problems}
+
+    def line_for(words: str) -> int:
+        return next(line for reason, line in found.items() if words in reason)
+
+    assert line_for("section 'etapes' inconnue") == line_of("- id: etapes")
+    assert line_for("une issue-réponse donne sa réponse dans summary, avec sa source") == (
+        line_of("- id: a-l-etranger")
+    )
+    assert line_for("link attend url et label") == line_of("link:")
+    text = demo.replace("    text: Passeport\n", "    text: Passeport\n    key: true\n")
+    text = text.replace("    text: Timbre\n", "    text: Timbre\n    key: true\n")
+    (content_dir / "presentation.yaml").write_text(text)
+    reasons = [p.reason for p in read_directory(content_dir).problems]
+    assert any("plusieurs key: true (passeport, timbre)" in r for r in reasons), reasons

@@ -35,7 +35,7 @@ def line(context, line, hide_text: bool = False) -> SafeString:
         )
     result = context.get("result")
     if result is not None:
-        parts.append(REFERENCE.format(result.source_number(item.source)))
+        parts.append(source_ref(result, item.source))
     if context.get("detail"):
         if line.because:
             answers = format_html_join(
@@ -104,6 +104,12 @@ def memo(parser, token):
     nodelist = parser.parse(("endmemo",))
     parser.delete_first_token()
     return MemoNode(nodelist, variables)
+
+
+@register.simple_tag
+def source_ref(result, source) -> SafeString:
+    """ "[2]": the number of a source on this result, linking to it in the list of sources."""
+    return mark_safe(REFERENCE.format(result.source_number(source)))
 
 
 @register.filter
