@@ -47,7 +47,7 @@ def test_a_resident_walks_to_the_result(client, loaded):
     assert "Récépissé de la déclaration de vol" in html
     assert french("225,00 €") in html  # French number format
     # The fiche's own date and the day we read it: two facts, shown as two.
-    assert french("version du 10 juillet 2025 ; lue le 23 novembre 2026") in html
+    assert french("version du 10 juillet 2025 ; lue le 27 novembre 2026") in html
 
 
 def test_answers_never_appear_in_urls(client, loaded):

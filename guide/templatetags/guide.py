@@ -1,6 +1,8 @@
 """Template tags rendered in Python where a template loop cost too much: a result line, a
 question's options, and the parts of a page that are the same for every visitor."""
 
+import functools
+
 from django import template
 from django.urls import get_script_prefix
 from django.utils.dateformat import format as format_date
@@ -128,9 +130,14 @@ def lower_first(text: str) -> str:
 def source_dates(source) -> str:
     """A source's two dates, which are two different facts: the version we read (the fiche's own
     date) and the day we read it; an undated page has only the second."""
-    read = source.read or source.verified
-    if source.verified >= read:
+    return _dates(source.verified, source.read)
+
+
+@functools.lru_cache(maxsize=256)  # a few dozen sources; French only (a language would be a key)
+def _dates(verified, read) -> str:
+    read = read or verified
+    if verified >= read:
         return french(f"page non datée, lue le {format_date(read, 'j F Y')}")
     return french(
-        f"version du {format_date(source.verified, 'j F Y')} ; lue le {format_date(read, 'j F Y')}"
+        f"version du {format_date(verified, 'j F Y')} ; lue le {format_date(read, 'j F Y')}"
     )
