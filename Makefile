@@ -18,9 +18,13 @@ setup: system-deps
 system-deps:
 	@ldconfig -p | grep -q libpangoft2-1.0 || { $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 $(APT_END); }
 
+DEMO_ANNUAIRE := fixtures/annuaire-demo/2026-10-06_190201-data.gouv
+
 run: setup
 	GUIDE_DEBUG=1 $(UV) run python manage.py migrate --verbosity 0
 	GUIDE_DEBUG=1 $(UV) run python manage.py load_procedures
+	GUIDE_DEBUG=1 $(UV) run python manage.py import_annuaire --demo \
+	  --file $(DEMO_ANNUAIRE)_local.json --communes $(DEMO_ANNUAIRE)_commune.zip
 	GUIDE_DEBUG=1 $(UV) run python manage.py runserver $(HOST)
 
 # Production: DEBUG off, GUIDE_SECRET_KEY required (the site refuses the development key),
