@@ -234,6 +234,8 @@ class Item:
     exemptions: str = ""
     # the one deadline or warning that matters, repeated in "En bref"
     key: bool = False
+    # an office needed only if the request is refused (grouped apart under "Où s'adresser")
+    appeal: bool = False
     # the form or online service the line needs (https only), and what to call the link
     link: str = ""
     link_label: str = ""
@@ -643,6 +645,7 @@ def compile_procedure(
                     amount=Decimal(raw["amount"]) if "amount" in raw else None,
                     or_amount=Decimal(raw["or_amount"]) if "or_amount" in raw else None,
                     key=raw.get("key", False),
+                    appeal=raw.get("appeal", False),
                     link=raw.get("link", {}).get("url", ""),
                     link_label=raw.get("link", {}).get("label", ""),
                     **{key: raw.get(key, "") for key in ITEM_TEXT_FIELDS},

@@ -57,7 +57,7 @@ SECTION_KEYS = {
     "conditions": set(),
     "documents": {"original", "recent", "issuer", "translation"},
     "steps": set(),
-    "offices": {"office"},
+    "offices": {"office", "appeal"},
     "fees": {"amount", "or_amount", "payment", "exemptions"},
     "deadlines": set(),
     "appeals": set(),
@@ -419,7 +419,7 @@ def _check_items(c: _Checker, doc: LineDict, questions, sources, offices) -> Non
                 required.add("amount")
             c.keys(item, ITEM_KEYS | extra, required, what)
             c.ident(item, "élément", seen)
-            for key in ({"text", "detail"} | extra) - {"office", "amount", "or_amount"}:
+            for key in ({"text", "detail"} | extra) - {"office", "amount", "or_amount", "appeal"}:
                 c.text(item, key, what)
             c.reference(item, "source", sources, what)
             c.reference(item, "office", offices, what)
@@ -433,8 +433,9 @@ def _check_items(c: _Checker, doc: LineDict, questions, sources, offices) -> Non
                     f"{what} : recent est une durée qui commence par « moins de » "
                     f"(affiché « Daté de moins de 3 mois »), pas {item['recent']!r}",
                 )
-            if "key" in item and not isinstance(item["key"], bool):
-                c.error(item.line_of("key"), f"{what} : key vaut true ou false")
+            for flag in ("key", "appeal"):
+                if flag in item and not isinstance(item[flag], bool):
+                    c.error(item.line_of(flag), f"{what} : {flag} vaut true ou false")
             if "link" in item:
                 _check_link(c, item, what)
             if "when" in item:
@@ -654,7 +655,7 @@ NOT_PROSE = {
     "when",
     "kind",
 }
-NOT_PROSE |= {"position", "keywords", "key", "or_amount"}
+NOT_PROSE |= {"position", "keywords", "key", "or_amount", "appeal"}
 NOT_PROSE |= {"local", "email", "phone"}
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Q
 
@@ -37,6 +38,19 @@ KINDS = {
     "tribunal_judiciaire": ("tribunal_judiciaire",),
     "police": ("commissariat", "gendarmerie"),
 }
+# When the directory has nothing for the commune: the official directory's search for that kind
+# of office there, and how to say it ("Trouver la mairie pour Cavaillon"). The search address
+# (`recherche?whoWhat=…&where=…`) is the one the directory's own search form uses, as seen in
+# several public projects; DILA does not document it.
+SEARCH = "https://lannuaire.service-public.gouv.fr/recherche"
+FIND = {
+    "mairie": ("Mairie", "la mairie"),
+    "prefecture": ("Préfecture", "la préfecture"),
+    "sous_prefecture": ("Sous-préfecture", "la sous-préfecture"),
+    "tribunal_judiciaire": ("Tribunal judiciaire", "le tribunal judiciaire"),
+    "police": ("Commissariat de police gendarmerie", "le commissariat ou la gendarmerie"),
+}
+
 # Kinds for which the département's office is a fair approximation when the commune has none.
 BY_DEPARTEMENT = {"prefecture", "sous_prefecture", "tribunal_judiciaire"}
 SECONDARY = re.compile(
@@ -102,6 +116,30 @@ class OfficeLine:
 
     line: engine.Line
     local: Local | None = None
+
+    @property
+    def office(self) -> engine.Office:
+        return self.line.item.office
+
+    @property
+    def place(self) -> Place | None:
+        """The one place found for certain (not an approximation): the box is titled with it."""
+        if self.local and len(self.local.places) == 1 and not self.local.approximate:
+            return self.local.places[0]
+        return None
+
+    @property
+    def find(self) -> tuple[str, str] | None:
+        """(address, words) of the one directory link for an office we have no address for:
+        the office's own directory when it has one (the justice directory for a tribunal),
+        otherwise the official directory's search for that kind of office and that commune."""
+        if self.local is None or self.local.places:
+            return None
+        what, said = FIND[self.office.local]
+        words = typography.french(f"Trouver {said} pour {self.local.commune}")
+        if self.office.url:
+            return self.office.url, words
+        return f"{SEARCH}?{urlencode({'whoWhat': what, 'where': self.local.commune})}", words
 
 
 def _preference(office: Office, rank: int) -> tuple:

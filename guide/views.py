@@ -283,15 +283,19 @@ def _situation(outcome: engine.Result) -> list[engine.Reason]:
 
 
 def _offices_context(outcome: engine.Result) -> dict:
-    """The office lines with the offices found for the visitor's commune, and their credit."""
+    """Where to go: the offices found for the visitor's commune (those needed only after a
+    refusal apart), one sentence when some address is unknown, one help line from the mairie
+    when the procedure does not involve it, and the directory's credit."""
     lines = places.office_lines(outcome)
     mairie = places.home_mairie(outcome, commune.get()["communes"], lines)
     found = any(line.local and line.local.places for line in lines) or bool(
         mairie and mairie.places
     )
     return {
-        "office_lines": lines,
-        "home_mairie": mairie,
+        "office_lines": [line for line in lines if not line.line.item.appeal],
+        "appeal_offices": [line for line in lines if line.line.item.appeal],
+        "unknown_in": next((line.local.commune for line in lines if line.find), ""),
+        "help_mairie": mairie,
         "attribution": places.attribution(places.current_run()) if found else "",
     }
 

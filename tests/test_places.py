@@ -125,8 +125,8 @@ def test_without_an_imported_directory_nothing_is_invented(loaded):
 
 def test_result_page_shows_the_offices_and_the_credit(client, directory):
     html = result_page(client, "attestation-accueil", {**HOSTING, "commune": "84031"})
-    assert "Mairie - Carpentras (fiche de test)" in html
-    assert french("Pour Carpentras :") in html
+    assert "<h3>Mairie - Carpentras (fiche de test)</h3>" in html  # titled with the place
+    assert html.count("Mairie - Carpentras (fiche de test)") == 2  # the title and its link
     assert "Lundi – Vendredi" in html  # opening hours as published
     assert (
         "Service-Public.gouv.fr / DILA, annuaire de l'administration, fichier du 12/09/2026 "
@@ -134,10 +134,24 @@ def test_result_page_shows_the_offices_and_the_credit(client, directory):
     )
 
 
-def test_result_page_says_when_an_address_is_missing(client, loaded):
+def test_result_page_says_once_when_addresses_are_missing_and_links_each_office(client, loaded):
+    """One sentence per result, and per office one link worded as what to do."""
     html = result_page(client, "attestation-accueil", {**HOSTING, "commune": "84031"})
-    assert "Nous n'avons pas l'adresse de ce service pour Carpentras" in html
+    assert html.count("ne nous a pas encore donné l") == 1
+    assert (
+        '<a class="line-link" href="https://lannuaire.service-public.gouv.fr/recherche?'
+        'whoWhat=Mairie&where=Carpentras">Trouver la mairie pour Carpentras</a>'
+    ) in html
+    assert french("Trouver la préfecture pour Carpentras") in html
+    assert html.count('href="https://lannuaire.service-public.gouv.fr/recherche?') == 2
     assert "DILA, annuaire" not in html  # no credit for data that is not shown
+    # the préfecture, needed only after a refusal, is grouped apart
+    assert html.index("Si votre demande est refusée") < html.index(
+        french("Trouver la préfecture pour Carpentras")
+    )
+    assert html.index(french("Trouver la mairie pour Carpentras")) < html.index(
+        "Si votre demande est refusée"
+    )
 
 
 def test_a_commune_costs_two_queries_at_most_then_none(client, directory):
@@ -177,24 +191,27 @@ def places_fixture_without_carpentras():
     return target
 
 
-def test_residents_of_the_deployment_see_their_mairie(client, directory, settings):
+def test_residents_of_the_deployment_get_one_help_line_from_their_mairie(client, directory):
+    """The mairie plays no part after a theft: no "Votre mairie" box, one help line."""
     served = {**THEFT_IN_FRANCE, "commune": "84035"}  # Cavaillon, one of the demo's communes
     html_served = result_page(client, "titre-sejour-perdu-vole", served)
-    assert "<h3>Votre mairie</h3>" in html_served
-    assert "Service à la population de votre mairie" in html_served
-    assert "Nous n'avons pas l'adresse de la mairie de Cavaillon" in html_served
+    assert "Votre mairie</h3>" not in html_served
+    assert html_served.count('class="help-line"') == 1
+    assert french("Besoin d'aide ? Service à la population de votre mairie") in html_served
     elsewhere = {**THEFT_IN_FRANCE, "commune": "84031"}  # Carpentras: not served by the demo
-    assert "Votre mairie" not in result_page(client, "titre-sejour-perdu-vole", elsewhere)
+    assert "help-line" not in result_page(client, "titre-sejour-perdu-vole", elsewhere)
 
 
-def test_a_served_commune_with_a_directory_record_shows_its_hours(client, directory, monkeypatch):
+def test_a_served_commune_with_a_directory_record_names_its_mairie_and_phone(
+    client, directory, monkeypatch
+):
     from guide import commune
 
     monkeypatch.setitem(commune.get(), "communes", ["84031"])
     page = result_page(client, "titre-sejour-perdu-vole", {**THEFT_IN_FRANCE, "commune": "84031"})
-    box = page[page.index("<h3>Votre mairie</h3>") :]
-    assert "Mairie - Carpentras (fiche de test)" in box
-    assert french("Lundi – Vendredi : 08:30–12:00, 13:30–17:00") in box
+    line = page[page.index('class="help-line"') :]
+    line = line[: line.index("</p>")]
+    assert french("Besoin d'aide ? Mairie - Carpentras (fiche de test)") in line
 
 
 def test_sources_page_lists_national_bodies_and_the_directory_credit(client, loaded):
