@@ -37,6 +37,35 @@ def content_check(app_configs=None, databases=None, **kwargs):
     return []
 
 
+@register(Tags.database)
+def directory_age_check(app_configs=None, databases=None, **kwargs):
+    """The offices' addresses age too: warn when the last directory import is too old."""
+    from django.utils import timezone
+
+    from guide.models import ImportRun
+
+    if not databases:
+        return []
+    try:
+        run = ImportRun.objects.filter(finished_at__isnull=False).order_by("-id").first()
+    except DatabaseError:
+        return []
+    if run is None:
+        return []  # no directory: results say so and link to the official one
+    age = (timezone.now() - run.finished_at).days
+    if age <= settings.ANNUAIRE_MAX_AGE_DAYS:
+        return []
+    return [
+        Warning(
+            f"L'annuaire importé ({run.file_name}) date de {age} jours "
+            f"(plus de {settings.ANNUAIRE_MAX_AGE_DAYS}).",
+            hint="DILA le publie chaque jour ouvré : relancez import_annuaire "
+            "(README, « Mettre en service », le minuteur quotidien).",
+            id="guide.W007",
+        )
+    ]
+
+
 @register(Tags.compatibility)
 def commune_check(app_configs=None, **kwargs):
     from guide.commune import contrast_ratio, get

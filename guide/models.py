@@ -133,3 +133,15 @@ class Competence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_insee} {self.kind} → {self.office_id}"
+
+
+class FicheCheck(models.Model):
+    """The last freshness check of one service-public.gouv.fr fiche (`check_sources`): its own
+    modification date then. A source older than it is shown "à relire" on /sources/."""
+
+    fiche = models.CharField(max_length=20, unique=True)  # F21032
+    modified = models.DateField("modifiée le", null=True)  # None: the fiche was not found
+    checked_at = models.DateTimeField("vérifiée le", auto_now=True)
+
+    def __str__(self) -> str:
+        return self.fiche

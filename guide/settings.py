@@ -174,6 +174,9 @@ LOGGING = {
 # Content
 PROCEDURES_DIR = Path(os.environ.get("GUIDE_PROCEDURES_DIR", BASE_DIR / "procedures"))
 PROCEDURES_RECHECK_SECONDS = float(os.environ.get("GUIDE_PROCEDURES_RECHECK_SECONDS", "5"))
+# DILA publishes its directory every working day: `check --database default` warns (guide.W007)
+# when the last import is older than this.
+ANNUAIRE_MAX_AGE_DAYS = int(os.environ.get("GUIDE_ANNUAIRE_MAX_AGE_DAYS", "7"))
 COMMUNES_FILE = Path(
     os.environ.get("GUIDE_COMMUNES_FILE", BASE_DIR / "fixtures" / "communes.csv.gz")
 )

@@ -395,8 +395,12 @@ def not_found(request, exception=None):
 def sources(request):
     national = [o for o in registry.offices().values() if o.kind in NATIONAL_KINDS]
     run = places.current_run()
+    from guide.models import FicheCheck
+
     context = {
         "procedures": registry.procedures().values(),
+        # the fiches' own dates at the last `check_sources`, to say which sources to read again
+        "checks": dict(FicheCheck.objects.values_list("fiche", "modified")),
         "national": national,
         "directory_run": run,
         "attribution": places.attribution(run),

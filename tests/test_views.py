@@ -201,7 +201,7 @@ def test_recheck_waits_for_its_interval(loaded, settings, django_assert_num_quer
 def test_sources_page_lists_sources_dates_and_decisions(client, loaded):
     html = client.get(reverse("guide:sources")).content.decode()
     assert "Réintégration dans la nationalité française par déclaration (F3071)" in html
-    assert "vérifié le 28 mai 2025" in html
+    assert french("version du 28 mai 2025 ; lue le 23 novembre 2026") in html
     assert "Le tableau de 2017" in html
 
 

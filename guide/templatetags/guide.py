@@ -141,3 +141,13 @@ def _dates(verified, read) -> str:
     return french(
         f"version du {format_date(verified, 'j F Y')} ; lue le {format_date(read, 'j F Y')}"
     )
+
+
+@register.simple_tag
+def newer_fiche(source, checks: dict):
+    """The date of the fiche a source cites when the last check found it modified after the
+    version we read (then the source is "à relire"), else None."""
+    from guide.freshness import fiche_of
+
+    modified = checks.get(fiche_of(source) or "")
+    return modified if modified and modified > source.verified else None
