@@ -1,7 +1,7 @@
 """System checks: problems with the loaded content, seen at start-up and by `manage.py check`."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 
 
@@ -63,6 +63,21 @@ def directory_age_check(app_configs=None, databases=None, **kwargs):
             "(README, « Mettre en service », le minuteur quotidien).",
             id="guide.W007",
         )
+    ]
+
+
+@register(Tags.compatibility)
+def local_offices_check(app_configs=None, **kwargs):
+    """The commune file's own offices, refused at start with every problem named."""
+    from guide.commune import get
+
+    return [
+        Error(
+            f"Fichier de la commune ({settings.COMMUNE_FILE}) : {problem}.",
+            hint="Voir le README, « Des services que la commune connaît mieux ».",
+            id="guide.E001",
+        )
+        for problem in get()["local_office_problems"]
     ]
 
 

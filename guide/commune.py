@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -35,11 +36,80 @@ def get() -> dict:
     data.setdefault("accessibility", {})
     data.setdefault("embed_origins", [])
     data.setdefault("communes", [])  # INSEE codes (or keys) of the communes this deployment serves
+    data.setdefault("local_offices", [])  # offices it knows better than the directory
+    # A file with a wrong office is refused at start (guide.E001, every problem named); if the
+    # site runs anyway, none of its offices is used rather than half of them.
+    data["local_office_problems"] = local_office_problems(data, dt.date.today())
+    if data["local_office_problems"]:
+        data["local_offices"] = []
     return typography.french_data(data, NOT_PROSE)
 
 
 # Values that are not prose: no typography there.
 NOT_PROSE = {"logo", "colours", "communes", "embed_origins", "website", "url", "contact_email"}
+NOT_PROSE |= {"kind", "phone", "verified", "local_office_problems"}
+
+# What a local office of the commune file says (README, "Des services que la commune connaît
+# mieux"): required keys, then optional ones.
+LOCAL_OFFICE_KEYS = (
+    {"kind", "name", "communes", "source", "verified"},
+    {"address", "phone", "hours"},
+)
+
+
+def local_office_problems(data: dict, today: dt.date) -> list[str]:
+    """Every problem of the commune file's `local_offices`, each naming the office it is in."""
+    from guide.engine import COMMUNE_KEY
+    from guide.loader import LOCAL_KINDS
+
+    offices = data.get("local_offices", [])
+    if not isinstance(offices, list):
+        return ["local_offices doit être une liste"]
+    problems = []
+    for number, office in enumerate(offices, 1):
+        where = f"local_offices n° {number}"
+        if not isinstance(office, dict):
+            problems.append(f'{where} : un service s\'écrit {{"kind": …, "name": …}}')
+            continue
+        where = f"{where} ({office.get('name', 'sans nom')})"
+        required, optional = LOCAL_OFFICE_KEYS
+        problems += [f"{where} : {key} manquant" for key in sorted(required - office.keys())]
+        problems += [
+            f"{where} : clé {key!r} inconnue" for key in sorted(office.keys() - required - optional)
+        ]
+        if "kind" in office and office["kind"] not in LOCAL_KINDS:
+            problems.append(
+                f"{where} : kind {office['kind']!r} inconnu (permis : {', '.join(LOCAL_KINDS)})"
+            )
+        for key in ("name", "address", "phone"):
+            if key in office and (not isinstance(office[key], str) or not office[key].strip()):
+                problems.append(f"{where} : {key} doit être un texte non vide")
+        hours = office.get("hours", [])
+        if not isinstance(hours, list) or not all(isinstance(h, str) and h.strip() for h in hours):
+            problems.append(f"{where} : hours est une liste de textes")
+        served = office.get("communes")
+        if "communes" in office and (
+            not isinstance(served, list)
+            or not served
+            or not all(isinstance(c, str) and COMMUNE_KEY.match(c) for c in served)
+        ):
+            problems.append(f'{where} : communes est une liste de codes INSEE ("84035")')
+        source = office.get("source")
+        if "source" in office and (
+            not isinstance(source, dict)
+            or not str(source.get("title", "")).strip()
+            or (source.get("url") and not safe_url(str(source["url"])))
+        ):
+            problems.append(f"{where} : source attend title (et url en https:// si elle existe)")
+        if "verified" in office:
+            try:
+                verified = dt.date.fromisoformat(str(office["verified"]))
+            except ValueError:
+                problems.append(f"{where} : verified doit être une date AAAA-MM-JJ")
+            else:
+                if verified > today:
+                    problems.append(f"{where} : verified est dans le futur ({verified})")
+    return problems
 
 
 def safe_url(url: str) -> bool:

@@ -20,6 +20,7 @@ by the import they come from.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 
+from guide import commune as commune_config
 from guide import communes, engine, typography
 from guide.models import Competence, ImportRun, Office
 
@@ -73,6 +75,29 @@ class Place:
     hours: tuple[str, ...]
     url: str  # its page on lannuaire.service-public.gouv.fr
     modified: str  # DILA's modification date of the record, dd/mm/yyyy
+    # An office of the commune file (not DILA's): where its facts come from, and when checked.
+    source: str = ""
+    source_url: str = ""
+    verified: str = ""  # dd/mm/yyyy
+
+    @classmethod
+    def of_commune_file(cls, office: dict) -> Place:
+        return cls(
+            id=f"commune-{office['kind']}-{office['name']}",
+            kind=office["kind"],
+            name=office["name"],
+            address=office.get("address", ""),
+            postal_address="",
+            phones=(office["phone"],) if office.get("phone") else (),
+            emails=(),
+            websites=(),
+            hours=tuple(office.get("hours", ())),
+            url="",
+            modified="",
+            source=office["source"]["title"],
+            source_url=office["source"].get("url", ""),
+            verified=dt.date.fromisoformat(str(office["verified"])).strftime("%d/%m/%Y"),
+        )
 
     @classmethod
     def of(cls, office: Office) -> Place:
@@ -231,6 +256,25 @@ def current_run() -> ImportRun | None:
     return _run(registry.generation())
 
 
+def _from_commune_file(key: str, wanted: tuple[str, ...], found: dict[str, Local]) -> dict:
+    """The commune file's own offices (`local_offices`) for this commune replace what the
+    directory gave for their kind: the deployment knows them better (README)."""
+    own = [
+        office
+        for office in commune_config.get()["local_offices"]
+        if office["kind"] in wanted and key in office["communes"]
+    ]
+    if not own:
+        return found
+    commune = communes.directory().get(key)
+    name = commune.name if commune else key
+    replaced = dict(found)
+    for kind in {office["kind"] for office in own}:
+        places = tuple(Place.of_commune_file(o) for o in own if o["kind"] == kind)
+        replaced[kind] = Local(name, places)
+    return replaced
+
+
 def office_lines(result: engine.Result) -> list[OfficeLine]:
     """The result's office lines, each local office resolved for the visitor's commune."""
     wanted = tuple(
@@ -245,7 +289,9 @@ def office_lines(result: engine.Result) -> list[OfficeLine]:
     found = {}
     if result.commune and wanted:
         run = current_run()
-        found = _resolve(result.commune, wanted, run.id if run else None)
+        found = _from_commune_file(
+            result.commune, wanted, _resolve(result.commune, wanted, run.id if run else None)
+        )
     return [
         OfficeLine(line, found.get(line.item.office.local) if line.item.office else None)
         for line in result.offices
@@ -259,7 +305,8 @@ def home_mairie(result: engine.Result, served: list[str], lines: list[OfficeLine
     if any(line.local and line.line.item.office.local == "mairie" for line in lines):
         return None
     run = current_run()
-    return _resolve(result.commune, ("mairie",), run.id if run else None).get("mairie")
+    found = _resolve(result.commune, ("mairie",), run.id if run else None)
+    return _from_commune_file(result.commune, ("mairie",), found).get("mairie")
 
 
 def attribution(run: ImportRun | None) -> str:

@@ -288,9 +288,9 @@ def _offices_context(outcome: engine.Result) -> dict:
     when the procedure does not involve it, and the directory's credit."""
     lines = places.office_lines(outcome)
     mairie = places.home_mairie(outcome, commune.get()["communes"], lines)
-    found = any(line.local and line.local.places for line in lines) or bool(
-        mairie and mairie.places
-    )
+    shown = [p for line in lines if line.local for p in line.local.places]
+    shown += list(mairie.places) if mairie else []
+    found = any(not place.source for place in shown)  # DILA's, not the commune file's
     return {
         "office_lines": [line for line in lines if not line.line.item.appeal],
         "appeal_offices": [line for line in lines if line.line.item.appeal],
