@@ -52,6 +52,7 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    from guide import pdf
+    from guide import pdf, statistics
 
     pdf.shutdown()
+    statistics.flush()  # the counts of the last seconds

@@ -37,6 +37,7 @@ def get() -> dict:
     data.setdefault("embed_origins", [])
     data.setdefault("communes", [])  # INSEE codes (or keys) of the communes this deployment serves
     data.setdefault("local_offices", [])  # offices it knows better than the directory
+    data["statistics"] = data.get("statistics") is True  # anonymous counts, opt-in
     # A file with a wrong office is refused at start (guide.E001, every problem named); if the
     # site runs anyway, none of its offices is used rather than half of them.
     data["local_office_problems"] = local_office_problems(data, dt.date.today())

@@ -145,3 +145,25 @@ class FicheCheck(models.Model):
 
     def __str__(self) -> str:
         return self.fiche
+
+
+class ResultCount(models.Model):
+    """Anonymous statistics, when the commune file asks for them (`"statistics": true`): how
+    many results were reached per day, procedure, outcome and channel. Nothing else: no time of
+    day, no answer but the outcome, no commune, no address (README, privacy page)."""
+
+    day = models.DateField("jour")
+    procedure = models.CharField("démarche", max_length=100)
+    outcome = models.CharField("issue", max_length=100)
+    channel = models.CharField("canal", max_length=10)  # site, embed (later: guichet)
+    count = models.PositiveIntegerField("nombre", default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "procedure", "outcome", "channel"], name="unique_result_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.procedure} {self.outcome} {self.channel}: {self.count}"

@@ -6,6 +6,7 @@ successful answer is answered with the next page directly plus HX-Push-Url, so t
 and Back/Forward behave as without JavaScript.
 """
 
+import csv
 import datetime as dt
 import unicodedata
 
@@ -21,7 +22,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from guide import commune, communes, engine, pdf, places, registry, state
+from guide import commune, communes, engine, pdf, places, registry, state, statistics
 from guide.forms import AnswerForm, CommuneForm
 
 
@@ -162,7 +163,9 @@ def _summary_page(request, procedure, answers, push_url=""):
     context = {
         "procedure": procedure,
         "rows": rows,
-        "result_url": _url("guide:result", procedure, answers),
+        # `vu=1`: this link reaches the result (counted once, when statistics are on); the
+        # result page then drops it from the address, so a reload does not count again.
+        "result_url": f"{_url('guide:result', procedure, answers)}&vu=1",
     }
     return _page(request, "guide/summary.html", context, push_url=push_url)
 
@@ -202,8 +205,10 @@ def step(request, slug: str):
     if following is None and len(answers) <= SHORT_PATH:
         # Nothing to check on one or two answers: the result shows them, with *Modifier*.
         target = _url("guide:result", procedure, answers)
+        reached = procedure.result(answers)
+        statistics.count(request, reached)
         if request.htmx:
-            return _result_page(request, procedure, procedure.result(answers), push_url=target)
+            return _result_page(request, procedure, reached, push_url=target)
         return redirect(target)
     if following is None:
         target = _url("guide:summary", procedure, answers)
@@ -248,6 +253,12 @@ def result(request, slug: str):
     procedure, outcome, response = _complete_answers(request, slug)
     if response:
         return response
+    if request.GET.get("vu") == "1":  # reached from the summary
+        statistics.count(request, outcome)
+        clean = _url("guide:result", procedure, _answer_ids(outcome))
+        if not request.htmx:
+            return redirect(clean)
+        return _result_page(request, procedure, outcome, push_url=clean)
     return _result_page(request, procedure, outcome, detail=request.GET.get("vue") == "detail")
 
 
@@ -441,3 +452,35 @@ def theme_css(request):
         + " }\n"
     )
     return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+def statistics_page(request):
+    """The commune's anonymous counts: a table per month and a chart whose transcript it is."""
+    months = statistics.months() if statistics.enabled() else []
+    # The chart: the last 12 months' totals as bars (the tables below are its transcript).
+    shown = list(reversed(months[:12]))
+    peak = max((month.total for month in shown), default=0)
+    bars = []
+    for index, month in enumerate(shown):
+        height = round(100 * month.total / peak) if peak else 0
+        bars.append({"month": month, "x": index * 60 + 10, "y": 110 - height, "height": height})
+    context = {
+        "enabled": statistics.enabled(),
+        "months": months,
+        "bars": bars,
+        "chart_width": len(bars) * 60 + 20,
+        "channels": statistics.CHANNELS.values(),
+        "small": statistics.SMALL,
+    }
+    return render(request, "guide/statistics.html", context)
+
+
+@require_GET
+def statistics_csv(request):
+    if not statistics.enabled():
+        raise Http404("Pas de statistiques sur ce site")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="statistiques.csv"'
+    csv.writer(response).writerows(statistics.csv_rows())
+    return response

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from guide import places, registry, samples
+from guide import places, registry, samples, statistics
 from guide.loader import read_directory
 
 DATA = Path(__file__).parent / "data"
@@ -27,12 +27,16 @@ STOLEN_IN_CAVAILLON = samples.STOLEN_IN_CAVAILLON
 
 @pytest.fixture(autouse=True)
 def _fresh_registry():
-    """Each test starts with no compiled content, since the database is rolled back."""
+    """Each test starts with no compiled content, since the database is rolled back, and no
+    statistics waiting in memory (written by the tests themselves: no background thread)."""
     registry.clear()
     places.clear()
+    statistics.BACKGROUND = False
+    statistics._pending.clear()
     yield
     registry.clear()
     places.clear()
+    statistics._pending.clear()
 
 
 @pytest.fixture

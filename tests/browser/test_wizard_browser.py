@@ -196,6 +196,7 @@ def page_urls(site: str) -> dict[str, str]:
         "résultat-réponse": f"{site}/demarche/attestation-accueil/resultat/?s={state.dump('attestation-accueil', {'visiteur': 'europeen'})}",
         "erreur": f"{site}/demarche/{slug}/?s=gAAAAAjeton-abime",
         "sources": f"{site}/sources/",
+        "statistiques": f"{site}/statistiques/",
         "accessibilité": f"{site}/accessibilite/",
     }
 
