@@ -464,7 +464,7 @@ def statistics_page(request):
     bars = []
     for index, month in enumerate(shown):
         height = round(100 * month.total / peak) if peak else 0
-        bars.append({"month": month, "x": index * 60 + 10, "y": 110 - height, "height": height})
+        bars.append({"month": month, "x": index * 60 + 10, "y": 115 - height, "height": height})
     context = {
         "enabled": statistics.enabled(),
         "months": months,
