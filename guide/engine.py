@@ -174,6 +174,7 @@ class Option:
     id: str
     label: str
     hint: str = ""
+    place: str = ""  # the région ("r93") or département ("d84") it stands for, if any
 
 
 @dataclass(frozen=True)
@@ -615,7 +616,8 @@ def compile_procedure(
             when=compile_condition(q.get("when")),
             sensitive=q.get("sensitive", False),
             options=tuple(
-                Option(o["id"], o["label"], o.get("hint", "")) for o in q.get("options", [])
+                Option(o["id"], o["label"], o.get("hint", ""), o.get("place", ""))
+                for o in q.get("options", [])
             ),
         )
         for q in data["questions"]

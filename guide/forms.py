@@ -1,9 +1,35 @@
+import functools
+
 from django import forms
 
-from guide import communes, engine
+from guide import commune, communes, engine
 from guide.typography import french
 
 MAX_CHOICES = 15
+
+
+def home_places() -> frozenset[str]:
+    """The régions ("r93") and départements ("d84") of the communes the deployment serves."""
+    served = tuple(commune.get()["communes"])
+    return _home_places(served)
+
+
+@functools.lru_cache(maxsize=8)
+def _home_places(served: tuple[str, ...]) -> frozenset[str]:
+    directory = communes.directory()
+    places = set()
+    for key in served:
+        found = directory.get(key)
+        if found is not None:
+            places |= {f"r{found.region}", f"d{found.departement}"}
+    return frozenset(places)
+
+
+def ordered_options(question: engine.Question) -> list[engine.Option]:
+    """A question's options, the deployment's own région or département first (its `place`),
+    the others in the order of the file."""
+    home = home_places()
+    return sorted(question.options, key=lambda option: option.place not in home)
 
 
 class AnswerForm(forms.Form):
@@ -24,8 +50,8 @@ class AnswerForm(forms.Form):
         )
 
     def error_target(self) -> str:
-        """The id of the field an error message links to: the first option."""
-        return f"reponse-{self.question.options[0].id}"
+        """The id of the field an error message links to: the first option shown."""
+        return f"reponse-{ordered_options(self.question)[0].id}"
 
 
 class CommuneForm(forms.Form):

@@ -50,7 +50,7 @@ PROCEDURE_KEYS = {
 SOURCE_KEYS = {"id", "title", "url", "seed", "verified", "read", "note"}
 QUESTION_KEYS = {"id", "text", "hint", "kind", "options", "when", "sensitive"}
 DECISION_KEYS = {"id", "text", "source"}
-OPTION_KEYS = {"id", "label", "hint"}
+OPTION_KEYS = {"id", "label", "hint", "place"}
 OUTCOME_KEYS = {"id", "title", "summary", "when", "kind", "source"}
 ITEM_KEYS = {"id", "text", "detail", "source", "when", "key", "link"}
 SECTION_KEYS = {
@@ -393,6 +393,15 @@ def _check_questions(c: _Checker, doc: LineDict) -> dict[str, engine.Question]:
                 c.keys(option, OPTION_KEYS, {"id", "label"}, f"{what}, réponse")
                 c.ident(option, f"{what}, réponse", option_ids)
                 c.text(option, "label", f"{what}, réponse")
+                place = option.get("place")
+                if place is not None and (
+                    not isinstance(place, str) or not re.fullmatch(r"(r|d)[0-9AB]{2,3}", place)
+                ):
+                    c.error(
+                        option.line_of("place"),
+                        f"{what}, réponse : place est « r » + le code INSEE d'une région (r93) "
+                        f"ou « d » + celui d'un département (d84), pas {place!r}",
+                    )
             if 0 < len(options) < 2:
                 c.error(q.line_of("options"), f"{what} : il faut au moins deux réponses")
         elif "options" in q:
@@ -655,7 +664,7 @@ NOT_PROSE = {
     "when",
     "kind",
 }
-NOT_PROSE |= {"position", "keywords", "key", "or_amount", "appeal"}
+NOT_PROSE |= {"position", "keywords", "key", "or_amount", "appeal", "place"}
 NOT_PROSE |= {"local", "email", "phone"}
 
 

@@ -284,3 +284,27 @@ def test_the_public_result_quotes_the_answers_once_and_the_detailed_view_says_wh
     assert (
         french("« Que s'est-il passé avec votre titre de séjour ? » : On me l'a volé") in detailed
     )
+
+
+def test_the_deployment_s_own_region_and_departement_come_first(client, loaded, monkeypatch):
+    from guide import commune
+
+    recours = "recours-refus-cni-passeport"
+    url = reverse("guide:step", args=[recours])
+    page = client.get(url, {"s": state.dump(recours, {"administration": "cert"})})
+    labels = re.findall(r'<label for="reponse-[^"]+">([^<]+)</label>', page.content.decode())
+    assert labels[0] == "Provence-Alpes-Côte d&#x27;Azur"  # the demo serves 16 Vaucluse communes
+    assert labels[1:3] == ["Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté"]  # then as written
+    monkeypatch.setitem(commune.get(), "communes", ["93066"])  # Saint-Denis (93)
+    page = client.get(url, {"s": state.dump(recours, {"administration": "cert"})})
+    labels = re.findall(r'<label for="reponse-[^"]+">([^<]+)</label>', page.content.decode())
+    assert labels[0] == "Île-de-France"
+    answers = {"administration": "cert", "region": "idf"}
+    page = client.get(url, {"s": state.dump(recours, answers)}).content.decode()
+    labels = re.findall(r'<label for="reponse-[^"]+">([^<]+)</label>', page)
+    assert labels[0] == "Seine-Saint-Denis (93)"
+    # the error summary links to the first option shown
+    monkeypatch.setitem(commune.get(), "communes", ["84035"])
+    token = state.dump(recours, {"administration": "cert"})
+    error = client.post(url, {"s": token}).content.decode()
+    assert 'href="#reponse-paca"' in error

@@ -60,8 +60,10 @@ OPTION = (
 def options(question, checked) -> SafeString:
     """A question's radio buttons, each with its hint (what an {% for %} in step.html did, in
     Python: it was a third of a question page's time)."""
+    from guide.forms import ordered_options
+
     html = []
-    for option in question.options:
+    for option in ordered_options(question):
         id_ = escape(option.id)
         html.append(
             OPTION.format(

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from guide import communes, state
+from guide.forms import ordered_options
 from guide.loader import read_directory
 from guide.typography import french
 from tests.browser.conftest import axe_violations
@@ -37,7 +38,7 @@ def answer_with_keyboard(page, question, option_id: str) -> None:
         answer_commune_with_keyboard(page, option_id)
         return
     tab_to(page, "el => el && el.name === 'answer'")
-    index = [o.id for o in question.options].index(option_id)
+    index = [o.id for o in ordered_options(question)].index(option_id)  # as shown
     page.keyboard.press("Home" if index == 0 else "ArrowDown")
     for _ in range(index - 1):
         page.keyboard.press("ArrowDown")
