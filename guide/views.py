@@ -163,9 +163,10 @@ def _summary_page(request, procedure, answers, push_url=""):
     context = {
         "procedure": procedure,
         "rows": rows,
-        # `vu=1`: this link reaches the result (counted once, when statistics are on); the
+        # `vu=1`, when statistics are on: this link reaches the result (counted once); the
         # result page then drops it from the address, so a reload does not count again.
-        "result_url": f"{_url('guide:result', procedure, answers)}&vu=1",
+        "result_url": _url("guide:result", procedure, answers)
+        + ("&vu=1" if statistics.enabled() else ""),
     }
     return _page(request, "guide/summary.html", context, push_url=push_url)
 
