@@ -155,7 +155,7 @@ class ResultCount(models.Model):
     day = models.DateField("jour")
     procedure = models.CharField("démarche", max_length=100)
     outcome = models.CharField("issue", max_length=100)
-    channel = models.CharField("canal", max_length=10)  # site, embed (later: guichet)
+    channel = models.CharField("canal", max_length=10)  # site, embed, counter
     count = models.PositiveIntegerField("nombre", default=0)
 
     class Meta:
@@ -167,3 +167,28 @@ class ResultCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.procedure} {self.outcome} {self.channel}: {self.count}"
+
+
+class EndedVisit(models.Model):
+    """A counter visit that *Visiteur suivant* or the inactivity timeout ended: its tokens are
+    refused from then on. Only a random id, kept as long as a counter token lives (30 minutes by
+    default); nothing about the visitor or the answers (guide/counter.py, privacy page)."""
+
+    visit = models.CharField("visite", max_length=32, primary_key=True)
+    until = models.DateTimeField("gardée jusqu'au", db_index=True)
+
+    def __str__(self) -> str:
+        return f"visite terminée, gardée jusqu'au {self.until:%Y-%m-%d %H:%M}"
+
+
+class ShortCode(models.Model):
+    """The record a short code ("7KQ-2M9-XW3A") reopens: the printed link's token, encrypted with
+    the server's key, and the day it expires. The code itself is kept only as its SHA-256, so the
+    table alone opens nothing; no name, no address, no time of day (guide/counter.py)."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    sealed = models.TextField()
+    expires = models.DateField("expire le", db_index=True)
+
+    def __str__(self) -> str:
+        return f"code court, expire le {self.expires}"

@@ -116,26 +116,35 @@ def warm_up() -> None:
         future.result()
 
 
-_busy_pages: dict[bool, bytes] = {}
+_busy_pages: dict[str, bytes] = {}
 
 
-def busy_page(embed: bool = False) -> bytes:
-    """The 503 page of a PDF request over capacity, rendered once per process (its links stay
-    under /embed/ for an embedded page, as the embed middleware would make them)."""
-    if embed not in _busy_pages:
+def busy_page(mode: str = "site") -> bytes:
+    """The 503 page of a PDF request over capacity, rendered once per process and mode (its links
+    stay under /embed/ or /guichet/, as the mode middleware would make them)."""
+    if mode not in _busy_pages:
         from guide import commune
-        from guide.embed import PREFIX
+        from guide.modes import PREFIXES
 
         previous = get_script_prefix()
-        if embed:
-            set_script_prefix(previous.rstrip("/") + PREFIX + "/")
+        prefix = next((p for p, m in PREFIXES.items() if m == mode), "")
+        set_script_prefix(previous.rstrip("/") + prefix + "/")
         try:
-            _busy_pages[embed] = render_to_string(
-                "503.html", {"reason": "pdf", "commune": commune.get(), "embed": embed}
+            _busy_pages[mode] = render_to_string(
+                "503.html",
+                {
+                    "reason": "pdf",
+                    "commune": commune.get(),
+                    "embed": mode == "embed",
+                    "counter": mode == "counter",
+                    "counter_title": "",
+                    "counter_idle": settings.COUNTER_IDLE_SECONDS,
+                    "visit_token": "",  # the same page for everyone (wizard.js takes the address's)
+                },
             ).encode()
         finally:
             set_script_prefix(previous)
-    return _busy_pages[embed]
+    return _busy_pages[mode]
 
 
 def admit() -> bool:

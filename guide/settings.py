@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "guide.health.DatabaseDownMiddleware",  # a database failure: a friendly 503, not a 500
-    "guide.embed.EmbedMiddleware",  # last: its response changes must reach the CSP/frame middleware
+    "guide.modes.ModeMiddleware",  # last: its response changes must reach the CSP/frame middleware
 ]
 
 ROOT_URLCONF = "guide.urls"
@@ -188,7 +188,12 @@ COMMUNE_FILE = Path(
 STATE_MAX_AGE = {
     "wizard": int(os.environ.get("GUIDE_STATE_MAX_AGE", 2 * 3600)),
     "link": int(os.environ.get("GUIDE_LINK_MAX_AGE", 30 * 24 * 3600)),
+    # The counter mode (/guichet/): answers live minutes, not hours (guide/counter.py).
+    "counter": int(os.environ.get("GUIDE_COUNTER_MAX_AGE", 30 * 60)),
 }
+# Counter mode: after this many seconds without a key or a click, the page warns (for the last
+# minute, or the last half when shorter), then ends the visit as *Visiteur suivant* does.
+COUNTER_IDLE_SECONDS = int(os.environ.get("GUIDE_COUNTER_IDLE_SECONDS", 5 * 60))
 # At most this many PDFs render at once per process, and at most PDF_QUEUE more wait for a slot
 # (PDF_WAIT_SECONDS at most); any other PDF request gets a 503 at once, so that a burst of PDFs
 # cannot take the server's threads from wizard steps (guide/pdf.py).

@@ -4,14 +4,22 @@ A token is a Fernet token (AES-128-CBC + HMAC-SHA256, with its creation time)
 over {"p": slug, "a": answers}. The key is derived from SECRET_KEY and the
 token's purpose, so a token made for one purpose is refused for another, and
 SECRET_KEY_FALLBACKS keep recent tokens valid across a key rotation.
+
+In the counter mode (/guichet/, guide/modes.py) the tokens are made for another purpose, live
+minutes instead of hours, and carry a random visit id: *Visiteur suivant* records that visit as
+ended (guide/counter.py), and every later request carrying one of its tokens is refused. The mode
+and the visit are set per request (`mode()`), so every URL a view builds stays in its visit.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import functools
 import json
 import os
+import secrets
 import struct
 import time
 from dataclasses import dataclass, field
@@ -24,6 +32,30 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 WIZARD = "wizard"
+COUNTER = "counter"
+
+_counter: contextvars.ContextVar[bool] = contextvars.ContextVar("guide_counter", default=False)
+_visit: contextvars.ContextVar[str | None] = contextvars.ContextVar("guide_visit", default=None)
+
+
+@contextlib.contextmanager
+def mode(name: str):
+    """Within this block, wizard tokens are those of the mode ("counter" or "site")."""
+    counter, visit = _counter.set(name == COUNTER), _visit.set(None)
+    try:
+        yield
+    finally:
+        _counter.reset(counter)
+        _visit.reset(visit)
+
+
+def _purpose(purpose: str) -> str:
+    return COUNTER if purpose == WIZARD and _counter.get() else purpose
+
+
+def current_visit() -> str | None:
+    """The counter visit of this request's token (or of the token it made), if any."""
+    return _visit.get()
 
 
 @dataclass(frozen=True)
@@ -38,6 +70,10 @@ class State:
 
 class BadState(Exception):
     """A token that is tampered with, expired, for another procedure, or malformed."""
+
+
+class VisitEnded(BadState):
+    """A counter token of a visit that *Visiteur suivant* (or the inactivity timeout) ended."""
 
 
 def _fernet(purpose: str) -> MultiFernet:
@@ -67,6 +103,11 @@ def dump(
     data = (
         {"p": slug, "a": answers} | ({"e": edit} if edit else {}) | ({"l": later} if later else {})
     )
+    purpose = _purpose(purpose)
+    if purpose == COUNTER:
+        if _visit.get() is None:  # the visit's first answer: it starts here
+            _visit.set(secrets.token_urlsafe(12))
+        data["v"] = _visit.get()
     payload = json.dumps(data, separators=(",", ":")).encode()
     return _fernet(purpose).encrypt(payload).decode()
 
@@ -75,12 +116,8 @@ def load(token: str, slug: str, purpose: str = WIZARD) -> State:
     """The state in a token made for this procedure; raises BadState otherwise."""
     if not token:
         return State()
-    max_age = settings.STATE_MAX_AGE[purpose]
-    try:
-        payload = json.loads(_fernet(purpose).decrypt(token.encode(), ttl=max_age))
-    except (InvalidToken, ValueError, UnicodeError) as exc:
-        raise BadState("état invalide ou expiré") from exc
-    if not isinstance(payload, dict) or payload.get("p") != slug:
+    payload = _decrypt(token, _purpose(purpose))
+    if payload.get("p") != slug:
         raise BadState("état d'une autre démarche")
     answers, edit, later = payload.get("a"), payload.get("e"), payload.get("l", {})
     if not _is_answers(answers) or not _is_answers(later):
@@ -88,6 +125,50 @@ def load(token: str, slug: str, purpose: str = WIZARD) -> State:
     if edit is not None and not isinstance(edit, str):
         raise BadState("état mal formé")
     return State(answers, edit, later)
+
+
+def _decrypt(token: str, purpose: str) -> dict:
+    max_age = settings.STATE_MAX_AGE[purpose]
+    try:
+        payload = json.loads(_fernet(purpose).decrypt(token.encode(), ttl=max_age))
+    except (InvalidToken, ValueError, UnicodeError) as exc:
+        raise BadState("état invalide ou expiré") from exc
+    if not isinstance(payload, dict):
+        raise BadState("état mal formé")
+    if purpose == COUNTER:
+        from guide import counter
+
+        visit = payload.get("v")
+        if not isinstance(visit, str) or not visit:
+            raise BadState("état mal formé")
+        if counter.ended(visit):
+            raise VisitEnded("visite terminée")
+        _visit.set(visit)
+    return payload
+
+
+def seal(data: dict, purpose: str) -> str:
+    """Any JSON data, encrypted and authenticated with the key of this purpose."""
+    return _fernet(purpose).encrypt(json.dumps(data, separators=(",", ":")).encode()).decode()
+
+
+def unseal(token: str, purpose: str, max_age: int) -> dict:
+    try:
+        data = json.loads(_fernet(purpose).decrypt(token.encode(), ttl=max_age))
+    except (InvalidToken, ValueError, UnicodeError) as exc:
+        raise BadState("donnée invalide ou expirée") from exc
+    if not isinstance(data, dict):
+        raise BadState("donnée mal formée")
+    return data
+
+
+def visit_of(token: str) -> str | None:
+    """The visit a counter token belongs to (whatever its procedure), or None."""
+    try:
+        _decrypt(token, COUNTER)
+    except BadState:
+        return None
+    return _visit.get()
 
 
 def _is_answers(value: object) -> bool:

@@ -1,6 +1,6 @@
 """Anonymous statistics, opt-in per deployment (`"statistics": true` in the commune file).
 
-What is counted: one result reached, per day, procedure, outcome and channel (site or embed).
+What is counted: one result reached, per day, procedure, outcome and channel (site, embed or counter).
 Nothing else: no time of day, no address, no answer but the outcome, no commune, no visitor.
 A result is counted once, when the wizard reaches it (the last answer of a short path, or
 "Voir le résultat" from the summary), never when a result page is reloaded or reopened from a
@@ -27,7 +27,7 @@ from guide import commune, engine, registry
 from guide.models import ResultCount
 
 log = logging.getLogger(__name__)
-CHANNELS = {"site": "Site", "embed": "Site intégré"}
+CHANNELS = {"site": "Site", "embed": "Site intégré", "counter": "Guichet"}
 SMALL = 5  # counts under this are not shown as such
 LOG_EVERY_SECONDS = 60
 _last_logged = [float("-inf")]
@@ -38,7 +38,7 @@ def enabled() -> bool:
 
 
 def channel(request) -> str:
-    return "embed" if getattr(request, "embed", False) else "site"
+    return getattr(request, "mode", "site")
 
 
 # Counts wait in memory and are written every few seconds by a background thread, so a result

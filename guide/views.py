@@ -11,10 +11,11 @@ import datetime as dt
 import unicodedata
 
 import segno
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -22,19 +23,40 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from guide import commune, communes, engine, pdf, places, registry, state, statistics
+from guide import (
+    commune,
+    communes,
+    counter,
+    engine,
+    modes,
+    pdf,
+    places,
+    registry,
+    state,
+    statistics,
+)
+from guide.context_processors import duration
 from guide.forms import AnswerForm, CommuneForm
 
 
 def _page(
     request, template: str, context: dict, status: int = 200, push_url: str = ""
 ) -> HttpResponse:
-    """The whole page, or for htmx its title and `content` partial (what <main> holds)."""
+    """The whole page, or for htmx its title and `content` partial (what <main> holds).
+
+    At the counter, the title says only what kind of page it is (the browser's history shows
+    titles to the next visitor), and htmx replaces the history entry instead of adding one."""
+    counter = getattr(request, "counter", False)
+    if counter:
+        context = {**context, "counter_title": _counter_title(template, context)}
     if not request.htmx:
         return render(request, template, context, status=status)
     # Both partials come out of the template engine already escaped: escaping them again would
     # show "d&#x27;accueil" in the tab title.
-    title = render_to_string(f"{template}#title", context, request).strip()
+    title = (
+        context.get("counter_title")
+        or render_to_string(f"{template}#title", context, request).strip()
+    )
     body = render_to_string(f"{template}#content", context, request)
     response = HttpResponse(
         format_html(
@@ -42,9 +64,26 @@ def _page(
         ),
         status=status,
     )
-    if push_url:
+    if counter:
+        response["HX-Replace-Url"] = push_url or request.get_full_path()
+    elif push_url:
         response["HX-Push-Url"] = push_url
     return response
+
+
+def _counter_title(template: str, context: dict) -> str:
+    if template == "guide/step.html":
+        kind = f"Question {context['number']}"
+    else:
+        kind = {
+            "guide/summary.html": "Vérifiez les réponses",
+            "guide/result.html": "Résultat",
+            "guide/visit_ended.html": "Visite terminée",
+            "400.html": "Parcours interrompu",
+            "404.html": "Page introuvable",
+            "guide/code.html": "J'ai un code",
+        }.get(template, "Accueil")
+    return f"{kind} – Guichet"
 
 
 def _procedure(slug: str) -> engine.Procedure:
@@ -54,8 +93,17 @@ def _procedure(slug: str) -> engine.Procedure:
     return procedure
 
 
-def _bad_state(request, procedure: engine.Procedure) -> HttpResponse:
+def _bad_state(request, procedure: engine.Procedure, error: Exception) -> HttpResponse:
+    if isinstance(error, state.VisitEnded):
+        return _visit_ended(request)
     return _page(request, "400.html", {"procedure": procedure}, status=400)
+
+
+def _visit_ended(request) -> HttpResponse:
+    """410: an address of a counter visit that was ended (Back, Forward, the history)."""
+    response = _page(request, "guide/visit_ended.html", {}, status=410)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _url(
@@ -184,8 +232,8 @@ def step(request, slug: str):
             question = procedure.question(current.edit)
             if question is None or current.edit not in answers:
                 raise state.BadState("question à modifier inconnue")
-    except (state.BadState, engine.AnswerError):
-        return _bad_state(request, procedure)
+    except (state.BadState, engine.AnswerError) as error:
+        return _bad_state(request, procedure, error)
     if question is None:
         return redirect(_url("guide:summary", procedure, answers))
     if request.method == "GET":
@@ -230,8 +278,8 @@ def _complete_answers(request, slug: str):
     try:
         answers = state.load(request.GET.get("s", ""), slug).answers
         step = procedure.next_step(answers)
-    except (state.BadState, engine.AnswerError):
-        return procedure, None, _bad_state(request, procedure)
+    except (state.BadState, engine.AnswerError) as error:
+        return procedure, None, _bad_state(request, procedure, error)
     if isinstance(step, engine.Question):
         return procedure, None, redirect(_url("guide:step", procedure, answers))
     return procedure, step, None
@@ -260,15 +308,19 @@ def result(request, slug: str):
         if not request.htmx:
             return redirect(clean)
         return _result_page(request, procedure, outcome, push_url=clean)
-    return _result_page(request, procedure, outcome, detail=request.GET.get("vue") == "detail")
+    # At the counter the agent sees the detailed result (why each line, its source) by default.
+    detail = request.GET.get("vue", "detail" if request.counter else "") == "detail"
+    return _result_page(request, procedure, outcome, detail=detail)
 
 
 # Paths of this many answers or fewer skip *Vérifiez vos réponses*.
 SHORT_PATH = 2
 
 
-def _result_page(request, procedure, outcome, push_url="", detail=False):
+def _result_page(request, procedure, outcome, push_url="", detail=None):
     answers = _answer_ids(outcome)
+    if detail is None:  # at the counter, the detailed result by default
+        detail = request.counter
     result_url = _url("guide:result", procedure, answers)
     pdf_url = _url("guide:pdf", procedure, answers)
     context = {
@@ -283,10 +335,47 @@ def _result_page(request, procedure, outcome, push_url="", detail=False):
         "print_url": f"{pdf_url}&imprimer=1",
         # The detailed view (why each line, its source in full) is for an agent at the counter.
         "detail": detail,
-        "detail_url": result_url if detail else f"{result_url}&vue=detail",
+        "detail_url": f"{result_url}&vue={'simple' if detail else 'detail'}",
         **_offices_context(outcome),
+        **(_hand_over(request, procedure, answers) if request.counter else {}),
     }
     return _page(request, "guide/result.html", context, push_url=push_url)
+
+
+def _hand_over(request, procedure, answers) -> dict:
+    """At the counter: what the visitor takes away, a QR code to open the result on their phone
+    (the printed link, on the public site) and a short code to type, the same as on the PDF."""
+    link_url, _ = _printed_link(request, procedure, answers)
+    return {
+        "link_url": link_url,
+        "qr_svg": mark_safe(
+            segno.make(link_url, error="m")
+            .svg_inline(border=2, omitsize=True, svgclass="qr", light="#fff")
+            .replace("<svg ", '<svg role="img" aria-label="Code QR du résultat" ', 1)
+        ),
+        "short_code": _short_code(procedure, answers),
+    }
+
+
+def _printed_link(request, procedure, answers) -> tuple[str, int]:
+    """The printed link (QR code) and its expiry: always the public site's address, which the
+    visitor opens at home, not the counter's or the frame's."""
+    token, expires = state.dump_link(procedure, answers)
+    return _public_url(request, reverse("guide:link", args=[procedure.slug, token])), expires
+
+
+def _public_url(request, path: str) -> str:
+    """The absolute address of a reversed path, on the public site whatever the mode."""
+    mode_prefix = next((p for p, m in modes.PREFIXES.items() if m == request.mode), "")
+    script = get_script_prefix()  # within a mode: the site's own prefix + mode prefix + "/"
+    if mode_prefix and path.startswith(script):
+        path = script[: -len(mode_prefix) - 1] + "/" + path[len(script) :]
+    return request.build_absolute_uri(path)
+
+
+def _short_code(procedure, answers) -> str:
+    code = counter.issue(procedure, answers)
+    return counter.grouped(code) if code else ""
 
 
 def _situation(outcome: engine.Result) -> list[engine.Reason]:
@@ -334,8 +423,8 @@ def result_pdf(request, slug: str):
     if response:
         return response
     answers = _answer_ids(outcome)
-    token, expires = state.dump_link(procedure, answers)
-    link_url = request.build_absolute_uri(reverse("guide:link", args=[slug, token]))
+    link_url, expires = _printed_link(request, procedure, answers)
+    code = counter.issue(procedure, answers)
     context = {
         "procedure": procedure,
         "result": outcome,
@@ -344,6 +433,8 @@ def result_pdf(request, slug: str):
         "link_url": link_url,
         "link_expires": dt.datetime.fromtimestamp(expires, tz=dt.UTC),
         "qr_data_uri": segno.make(link_url, error="m").svg_data_uri(scale=4, border=2),
+        "short_code": counter.grouped(code) if code else "",
+        "code_url": _public_url(request, reverse("guide:code")),
         "commune": commune.get(),
         "paper": True,  # compact source references; the sources list gives titles and dates
         **_offices_context(outcome),
@@ -363,7 +454,7 @@ def result_pdf(request, slug: str):
 
 def _pdf_busy(request) -> HttpResponse:
     """The 503 of a PDF request over capacity (the same page for everyone, rendered once)."""
-    busy = HttpResponse(pdf.busy_page(getattr(request, "embed", False)), status=503)
+    busy = HttpResponse(pdf.busy_page(getattr(request, "mode", "site")), status=503)
     busy["Retry-After"] = "5"
     busy._has_been_logged = True  # a burst is expected, not an error to log at every request
     return busy
@@ -377,9 +468,63 @@ def link(request, slug: str, token: str):
     try:
         answers = state.load_link(procedure, token)
         procedure.next_step(answers)
-    except (state.BadState, engine.AnswerError):
-        return _bad_state(request, procedure)
+    except (state.BadState, engine.AnswerError) as error:
+        return _bad_state(request, procedure, error)
     return redirect(_url("guide:result", procedure, answers))
+
+
+@require_http_methods(["POST"])
+def next_visitor(request):
+    """*Visiteur suivant* (and the inactivity timeout): end the visit of the token sent, so that
+    none of its addresses opens again, and start over on the counter home."""
+    if not request.counter:
+        raise Http404("Seulement au guichet")
+    visit = state.visit_of(request.POST.get("s", ""))
+    if visit:
+        counter.end(visit)
+    response = redirect("guide:index")
+    response.status_code = 303
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+CODE_ERRORS = {
+    "empty": "Saisissez le code de 10 caractères écrit sur la fiche.",
+    "format": "Ce code n'a pas la bonne forme : il a 10 caractères, lettres et chiffres, "
+    "par exemple 7KQ-2M9-XW3A.",
+    "unknown": "Ce code est inconnu ou a expiré (un code est valable 30 jours). Vérifiez-le, "
+    "ou refaites la démarche.",
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def code(request):
+    """ "J'ai un code": the code read on a PDF or at the counter reopens its result. POST, so
+    that a code never sits in an address or a log."""
+    if request.method == "GET":
+        return _page(request, "guide/code.html", {"error": "", "typed": ""})
+    typed = request.POST.get("code", "").strip()[:40]
+    try:
+        if not typed:
+            raise counter.BadCode("empty")
+        slug, token = counter.open_code(typed)
+        procedure = registry.get(slug)
+        if procedure is None:
+            raise counter.BadCode("unknown")
+        answers = state.load_link(procedure, token)
+        outcome = procedure.next_step(answers)
+        if isinstance(outcome, engine.Question):
+            raise counter.BadCode("unknown")
+    except (counter.BadCode, state.BadState, engine.AnswerError) as error:
+        reason = error.reason if isinstance(error, counter.BadCode) else "unknown"
+        context = {"error": CODE_ERRORS[reason], "typed": typed}
+        return _page(request, "guide/code.html", context, status=400)
+    target = _url("guide:result", procedure, answers)
+    if request.htmx:
+        return _result_page(request, procedure, outcome, push_url=target)
+    return redirect(target)
 
 
 def bad_request(request, exception=None):
@@ -432,7 +577,12 @@ def privacy(request):
 
 @require_GET
 def embed_help(request):
-    return render(request, "guide/embed.html", {"embed_url": request.build_absolute_uri("/embed/")})
+    context = {
+        "embed_url": request.build_absolute_uri("/embed/"),
+        "counter_url": request.build_absolute_uri("/guichet/"),
+        "counter_idle_text": duration(settings.COUNTER_IDLE_SECONDS),
+    }
+    return render(request, "guide/embed.html", context)
 
 
 @require_GET

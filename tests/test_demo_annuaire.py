@@ -46,7 +46,6 @@ HOSTING = {
     "dispense": "aucun",
     "hebergeant": "autre",
     "mineur": "non",
-    "grande_ville": "non",
 }
 
 

@@ -108,7 +108,8 @@ def test_live_search_fragment_matches_the_plain_search(client, loaded):
         "/", {"q": "carte"}, headers={**HTMX, "HX-Target": "resultats"}
     ).content.decode()
     page = client.get("/", {"q": "carte"}).content.decode()
-    inner = re.search(r'<div id="resultats">(.*?)</div>\s*</main>', page, re.S).group(1)
+    inner = re.search(r'<div id="resultats">(.*?)</div>\s*<section class="have-code"', page, re.S)
+    inner = inner.group(1)
     assert readable(fragment) == readable(inner)
 
 

@@ -130,7 +130,7 @@ def test_no_cookie_is_ever_set(client, loaded):
     ("name", "text"),
     [
         ("guide:accessibility", "Défenseur des droits"),
-        ("guide:privacy", "Rien n'est enregistré sur nos serveurs"),
+        ("guide:privacy", "Vos réponses ne sont pas enregistrées sur nos serveurs"),
         ("guide:embed-help", '&lt;iframe src="http://testserver/embed/"'),
     ],
 )

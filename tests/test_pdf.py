@@ -270,7 +270,8 @@ def test_the_server_answers_a_pdf_over_capacity_before_django(monkeypatch):
 def test_the_embedded_busy_page_links_stay_embedded():
     pdf._busy_pages.clear()
     try:
-        assert 'href="/embed/"' in pdf.busy_page(embed=True).decode()
-        assert 'href="/"' in pdf.busy_page(embed=False).decode()
+        assert 'href="/embed/"' in pdf.busy_page("embed").decode()
+        assert 'href="/"' in pdf.busy_page("site").decode()
+        assert 'href="/guichet/"' in pdf.busy_page("counter").decode()
     finally:
         pdf._busy_pages.clear()

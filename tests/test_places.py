@@ -26,7 +26,6 @@ HOSTING = {  # attestation d'accueil, up to the commune question
     "dispense": "aucun",
     "hebergeant": "francais_europeen",
     "mineur": "non",
-    "grande_ville": "non",
 }
 REINTEGRATION = {
     "cas": "mariage",
@@ -81,9 +80,11 @@ def test_commune_nouvelle_is_served_by_its_main_mairie_not_the_delegated_one(dir
 
 
 def test_paris_arrondissement(directory):
-    hosting = {**HOSTING, "grande_ville": "oui", "commune": "75101-arrondissement"}
+    """No "Paris, Lyon ou Marseille ?" question: the arrondissement chosen as the commune finds
+    its own mairie."""
+    hosting = {**HOSTING, "commune": "75101-arrondissement"}
     found = local_offices("attestation-accueil", hosting)
-    assert [p.name for p in found["mairie-arrondissement"].places] == [
+    assert [p.name for p in found["mairie-hebergement"].places] == [
         "Mairie du 1er arrondissement de Paris (fiche de test)"
     ]
     assert [p.name for p in found["prefecture-recours"].places] == [

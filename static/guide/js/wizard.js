@@ -142,4 +142,93 @@
   });
   document.addEventListener("DOMContentLoaded", function () { enhanceCommuneSearch(document); });
   document.addEventListener("htmx:afterSettle", function () { enhanceCommuneSearch(document); });
+
+  // Counter mode (/guichet/, body.counter): a shared computer. Every page of a visit replaces the
+  // same history entry (htmx does it from the server's HX-Replace-Url; plain links and the search
+  // form are replaced here), so that Back and Forward reach nothing of a visit once it has ended.
+  // The server refuses the ended visit's addresses anyway (guide/counter.py): this is the first
+  // line, not the only one.
+  var counterMode = document.body && document.body.classList.contains("counter");
+  if (!counterMode) return;
+
+  function endVisit() {
+    var form = document.getElementById("visiteur-suivant");
+    var body = new URLSearchParams();
+    // The address's token: the form's was written when the page was loaded, before htmx moved on.
+    body.set("s", new URLSearchParams(window.location.search).get("s") || form.elements.s.value);
+    function home() {
+      try { sessionStorage.clear(); } catch (e) { /* storage blocked */ }
+      window.location.replace(form.dataset.home);
+    }
+    fetch(form.action, { method: "POST", body: body, redirect: "manual", credentials: "same-origin" })
+      .then(home, home);
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id === "visiteur-suivant") {
+      event.preventDefault();
+      endVisit();
+    } else if (form.method === "get" && !form.hasAttribute("hx-get")) {
+      event.preventDefault();
+      var url = new URL(form.action, window.location.href);
+      url.search = new URLSearchParams(new FormData(form)).toString();
+      window.location.replace(url.href);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || link.hasAttribute("hx-get") || link.target) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    var url = new URL(link.href, window.location.href);
+    // Same-page fragments stay as they are; the PDF opens as a new entry (Back returns to the
+    // result); other sites are left alone.
+    if (url.origin !== window.location.origin || url.pathname.endsWith(".pdf")) return;
+    if (url.pathname === window.location.pathname && url.search === window.location.search && url.hash) return;
+    event.preventDefault();
+    window.location.replace(url.href);
+  });
+
+  // Inactivity: after `data-counter-idle` seconds without a key, a click or a touch, the dialog
+  // warns (the last minute, or the last half when shorter) and counts down; "Continuer la visite"
+  // (or Escape) closes it, "Visiteur suivant" or the end of the count ends the visit.
+  var idle = parseInt(document.body.dataset.counterIdle, 10);
+  var dialog = document.getElementById("inactivite");
+  if (!idle || !dialog || typeof dialog.showModal !== "function") return;
+  var warning = Math.min(60, Math.floor(idle / 2));
+  var countdown = dialog.querySelector("[data-countdown]");
+  var timer = null, ticker = null, left = 0;
+  function restart() {
+    if (dialog.open) return;
+    clearTimeout(timer);
+    timer = setTimeout(warn, (idle - warning) * 1000);
+  }
+  function warn() {
+    left = warning;
+    countdown.textContent = left;
+    dialog.showModal();
+    dialog.querySelector("[data-continue]").focus();
+    ticker = setInterval(function () {
+      left -= 1;
+      if (left <= 0) {
+        clearInterval(ticker);
+        endVisit();
+        return;
+      }
+      countdown.textContent = left;
+    }, 1000);
+  }
+  dialog.addEventListener("close", function () {
+    clearInterval(ticker);
+    restart();
+  });
+  dialog.querySelector("[data-continue]").addEventListener("click", function () { dialog.close(); });
+  dialog.querySelector("[data-end]").addEventListener("click", function () {
+    clearInterval(ticker);
+    endVisit();
+  });
+  ["keydown", "pointerdown", "input", "wheel", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, restart, { passive: true, capture: true });
+  });
+  document.addEventListener("htmx:afterSettle", restart);
+  restart();
 })();
