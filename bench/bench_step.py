@@ -52,6 +52,25 @@ def measure(label, request):
     )
 
 
+def compare(*cases, rounds=10):
+    """Like `measure`, for cases timed in alternating rounds."""
+    timings = {label: [] for label, _ in cases}
+    for _label, request in cases:
+        request()  # warm-up
+    for _ in range(rounds):
+        for label, request in cases:
+            for _ in range(RUNS // rounds):
+                start = time.perf_counter()
+                assert request().status_code == 200, label
+                timings[label].append((time.perf_counter() - start) * 1000)
+    for label, values in timings.items():
+        values.sort()
+        p95 = values[int(len(values) * 0.95) - 1]
+        print(
+            f"{label:<28} median {statistics.median(values):6.2f} ms   p95 {p95:6.2f} ms   ({len(values)} runs)"
+        )
+
+
 def main():
     call_command("migrate", verbosity=0)
     load_into_database(settings.PROCEDURES_DIR)
@@ -74,7 +93,21 @@ def main():
         lambda: client.post("/communes/suggestions/", {"q": "84"}, headers=htmx),
     )
     measure("GET summary", lambda: client.get(f"/demarche/{SLUG}/recapitulatif/", {"s": full}))
-    measure("GET result", lambda: client.get(f"/demarche/{SLUG}/resultat/", {"s": full}))
+    result = f"/demarche/{SLUG}/resultat/"
+    measure("GET result", lambda: client.get(result, {"s": full}))
+    # Anonymous statistics (on in the demo): the result reached from the summary (`vu=1`) counts.
+    # Interleaved rounds, since the machine's speed drifts.
+    compare(
+        ("GET result (htmx)", lambda: client.get(result, {"s": full}, headers=htmx)),
+        (
+            "GET result, counted (htmx)",
+            lambda: client.get(result, {"s": full, "vu": "1"}, headers=htmx),
+        ),
+    )
+    # At the counter: one ended-visit lookup, the short code written (the same one each time).
+    with state.mode(state.COUNTER):
+        at_counter = state.dump(SLUG, samples.STOLEN_IN_CAVAILLON)
+    measure("GET result at the counter", lambda: client.get(f"/guichet{result}", {"s": at_counter}))
 
 
 if __name__ == "__main__":

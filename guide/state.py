@@ -108,8 +108,7 @@ def dump(
         if _visit.get() is None:  # the visit's first answer: it starts here
             _visit.set(secrets.token_urlsafe(12))
         data["v"] = _visit.get()
-    payload = json.dumps(data, separators=(",", ":")).encode()
-    return _fernet(purpose).encrypt(payload).decode()
+    return seal(data, purpose)
 
 
 def load(token: str, slug: str, purpose: str = WIZARD) -> State:
@@ -128,13 +127,7 @@ def load(token: str, slug: str, purpose: str = WIZARD) -> State:
 
 
 def _decrypt(token: str, purpose: str) -> dict:
-    max_age = settings.STATE_MAX_AGE[purpose]
-    try:
-        payload = json.loads(_fernet(purpose).decrypt(token.encode(), ttl=max_age))
-    except (InvalidToken, ValueError, UnicodeError) as exc:
-        raise BadState("état invalide ou expiré") from exc
-    if not isinstance(payload, dict):
-        raise BadState("état mal formé")
+    payload = unseal(token, purpose, settings.STATE_MAX_AGE[purpose])
     if purpose == COUNTER:
         from guide import counter
 
@@ -153,6 +146,8 @@ def seal(data: dict, purpose: str) -> str:
 
 
 def unseal(token: str, purpose: str, max_age: int) -> dict:
+    """The data of a token sealed for this purpose less than `max_age` seconds ago; raises
+    BadState otherwise."""
     try:
         data = json.loads(_fernet(purpose).decrypt(token.encode(), ttl=max_age))
     except (InvalidToken, ValueError, UnicodeError) as exc:

@@ -8,8 +8,8 @@ SLUG = "titre-sejour-perdu-vole"
 ANSWERS = {"evenement": "perdu", "statut": "autre", "lieu": "france", "carte": "retraite"}
 
 
-def walk(page, site):
-    page.goto(f"{site}/demarche/{SLUG}/")
+def walk(page, site, prefix=""):
+    page.goto(f"{site}{prefix}/demarche/{SLUG}/")
     for value in ANSWERS.values():
         page.locator(f"input[name=answer][value='{value}']").check()
         page.get_by_role("button", name="Continuer").click()
@@ -23,6 +23,10 @@ def walk(page, site):
 def test_each_journey_counts_once_with_and_without_javascript(page, page_without_js, site):
     walk(page, site)
     walk(page_without_js, site)
+    walk(page, site, prefix="/guichet")
     statistics.flush()
     rows = list(ResultCount.objects.values("procedure", "outcome", "channel", "count"))
-    assert rows == [{"procedure": SLUG, "outcome": "perte-france", "channel": "site", "count": 2}]
+    assert sorted(rows, key=lambda row: row["channel"]) == [
+        {"procedure": SLUG, "outcome": "perte-france", "channel": "counter", "count": 1},
+        {"procedure": SLUG, "outcome": "perte-france", "channel": "site", "count": 2},
+    ]
