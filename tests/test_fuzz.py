@@ -42,6 +42,9 @@ def text(rng: random.Random) -> str:
         return state.dump(rng.choice(SLUGS), {"evenement": rng.choice(["vole", "perdu", "x"])})
     if kind == 6:
         return state.dump(rng.choice(SLUGS), {}, edit=rng.choice(["carte", "x", ""]))
+    if kind == 11 and rng.random() < 0.5:  # a counter token
+        with state.mode(state.COUNTER):
+            return state.dump(rng.choice(SLUGS), {"evenement": rng.choice(["vole", "perdu"])})
     if kind == 7:
         return "../" * rng.randrange(1, 5) + "etc/passwd"
     if kind == 8:
@@ -71,15 +74,15 @@ def body(rng: random.Random) -> bytes:
     if kind == 5:
         return json.dumps(rng.choice([None, 1, "x", [], {"answers": None}])).encode()
     if kind == 6:
-        return ("answer=" + text(rng) + "&s=" + text(rng) + "&q=" + text(rng)).encode(
-            "utf-8", "surrogatepass"
-        )
+        return (
+            "answer=" + text(rng) + "&s=" + text(rng) + "&q=" + text(rng) + "&code=" + text(rng)
+        ).encode("utf-8", "surrogatepass")
     return b"x" * 1_000_000  # a megabyte
 
 
 def path(rng: random.Random) -> str:
     slug = rng.choice([*SLUGS, text(rng)[:50] or "x"])
-    prefix = rng.choice(["", "", "/embed"])
+    prefix = rng.choice(["", "", "/embed", "/guichet"])
     route = rng.choice(
         [
             "/",
@@ -89,6 +92,8 @@ def path(rng: random.Random) -> str:
             f"/demarche/{slug}/resultat.pdf",
             f"/r/{slug}/{text(rng)[:80] or 'x'}/",
             "/communes/suggestions/",
+            "/code/",
+            "/suivant/",
             "/sources/",
             "/accessibilite/",
             "/confidentialite/",
