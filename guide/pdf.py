@@ -116,35 +116,39 @@ def warm_up() -> None:
         future.result()
 
 
-_busy_pages: dict[str, bytes] = {}
+_busy_pages: dict[tuple[str, str, str], bytes] = {}
 
 
-def busy_page(mode: str = "site") -> bytes:
-    """The 503 page of a PDF request over capacity, rendered once per process and mode (its links
-    stay under /embed/ or /guichet/, as the mode middleware would make them)."""
-    if mode not in _busy_pages:
+def busy_page(mode: str = "site", language: str = "fr", base: str = "/") -> bytes:
+    """The 503 page of a PDF request over capacity, rendered once per process, mode and language
+    (its links stay under /embed/ or /guichet/ and in the language, as the mode middleware would
+    make them; `base` is the site's own script prefix)."""
+    key = (mode, language, base)
+    if key not in _busy_pages:
+        from django.utils import translation
+
         from guide import commune
-        from guide.modes import PREFIXES
+        from guide.modes import MODE_PREFIX, language_prefix
 
         previous = get_script_prefix()
-        prefix = next((p for p, m in PREFIXES.items() if m == mode), "")
-        set_script_prefix(previous.rstrip("/") + prefix + "/")
+        set_script_prefix(base.rstrip("/") + language_prefix(language) + MODE_PREFIX[mode] + "/")
         try:
-            _busy_pages[mode] = render_to_string(
-                "503.html",
-                {
-                    "reason": "pdf",
-                    "commune": commune.get(),
-                    "embed": mode == "embed",
-                    "counter": mode == "counter",
-                    "counter_title": "",
-                    "counter_idle": settings.COUNTER_IDLE_SECONDS,
-                    "visit_token": "",  # the same page for everyone (wizard.js takes the address's)
-                },
-            ).encode()
+            with translation.override(language):
+                _busy_pages[key] = render_to_string(
+                    "503.html",
+                    {
+                        "reason": "pdf",
+                        "commune": commune.get(),
+                        "embed": mode == "embed",
+                        "counter": mode == "counter",
+                        "counter_title": "",
+                        "counter_idle": settings.COUNTER_IDLE_SECONDS,
+                        "visit_token": "",  # the same page for everyone (wizard.js takes the address's)
+                    },
+                ).encode()
         finally:
             set_script_prefix(previous)
-    return _busy_pages[mode]
+    return _busy_pages[key]
 
 
 def admit() -> bool:

@@ -111,6 +111,16 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "fr"
+# The languages offered, French first (the reference; the others under /en/, /ar/…: guide/modes.py).
+# GUIDE_LANGUAGES chooses among those the repository has catalogs for.
+KNOWN_LANGUAGES = {"fr": "Français", "en": "English", "ar": "العربية"}
+LANGUAGES = [
+    (code, KNOWN_LANGUAGES[code])
+    for code in ["fr", *env_list("GUIDE_LANGUAGES", "fr")]
+    if code in KNOWN_LANGUAGES
+]
+LANGUAGES = list(dict.fromkeys(LANGUAGES))
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

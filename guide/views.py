@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -366,11 +366,7 @@ def _printed_link(request, procedure, answers) -> tuple[str, int]:
 
 def _public_url(request, path: str) -> str:
     """The absolute address of a reversed path, on the public site whatever the mode."""
-    mode_prefix = next((p for p, m in modes.PREFIXES.items() if m == request.mode), "")
-    script = get_script_prefix()  # within a mode: the site's own prefix + mode prefix + "/"
-    if mode_prefix and path.startswith(script):
-        path = script[: -len(mode_prefix) - 1] + "/" + path[len(script) :]
-    return request.build_absolute_uri(path)
+    return request.build_absolute_uri(modes.public_path(request, path))
 
 
 def _short_code(procedure, answers) -> str:
@@ -454,7 +450,9 @@ def result_pdf(request, slug: str):
 
 def _pdf_busy(request) -> HttpResponse:
     """The 503 of a PDF request over capacity (the same page for everyone, rendered once)."""
-    busy = HttpResponse(pdf.busy_page(getattr(request, "mode", "site")), status=503)
+    busy = HttpResponse(
+        pdf.busy_page(request.mode, request.LANGUAGE_CODE, request.script_base), status=503
+    )
     busy["Retry-After"] = "5"
     busy._has_been_logged = True  # a burst is expected, not an error to log at every request
     return busy

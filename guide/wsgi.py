@@ -10,7 +10,7 @@ django_application = get_wsgi_application()
 # would otherwise wait for. The PDF workers are started by each server process after it forks
 # (deploy/gunicorn.conf.py), never here: a server that loads the app before forking would
 # otherwise start them in its master process.
-from guide import communes, pdf  # noqa: E402
+from guide import communes, modes, pdf  # noqa: E402
 
 communes.directory()
 
@@ -21,7 +21,8 @@ def application(environ, start_response):
     if not environ.get("PATH_INFO", "").endswith(".pdf"):
         return django_application(environ, start_response)
     if not pdf.admit():
-        embed = environ.get("PATH_INFO", "").startswith("/embed/")
+        language, mode, _ = modes.split(environ.get("PATH_INFO", ""))
+        embed = mode == modes.EMBED
         headers = [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Retry-After", "5"),
@@ -38,7 +39,7 @@ def application(environ, start_response):
         if not embed:
             headers.append(("X-Frame-Options", "DENY"))
         start_response("503 Service Unavailable", headers)
-        return [pdf.busy_page(embed)]
+        return [pdf.busy_page(mode, language, environ.get("SCRIPT_NAME", "").rstrip("/") + "/")]
     environ[pdf.ADMITTED] = True
     try:
         return django_application(environ, start_response)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from pypdf import PdfReader
 
 from guide import pdf, pdf_worker, state
@@ -265,6 +265,18 @@ def test_the_server_answers_a_pdf_over_capacity_before_django(monkeypatch):
     assert answer["headers"]["Retry-After"] == "5"
     assert answer["headers"]["X-Frame-Options"] == "DENY"
     assert "Réessayez" in b"".join(body).decode()
+    # Embedded (and at the counter): the page's links stay in the mode, whatever this thread's
+    # script prefix was left at by its previous request.
+    set_script_prefix("/guichet/")
+    try:
+        body = wsgi.application(
+            {"PATH_INFO": "/embed/demarche/x/resultat.pdf", "REQUEST_METHOD": "GET"},
+            lambda status, headers: answer.update(status=status, headers=dict(headers)),
+        )
+    finally:
+        set_script_prefix("/")
+    assert "X-Frame-Options" not in answer["headers"]
+    assert 'href="/embed/"' in b"".join(body).decode()
 
 
 def test_the_embedded_busy_page_links_stay_embedded():
