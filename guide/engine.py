@@ -601,8 +601,12 @@ def compile_procedure(
     data: Mapping,
     offices: Mapping[str, Office],
     communes: Callable[[str], str | None] = any_commune,
+    section_titles: Mapping[str, str] | None = None,
 ) -> Procedure:
     """Build a Procedure from its normalised definition (as produced by the loader).
+
+    `section_titles` are the default headings of sections the procedure does not title (in the
+    page's language; French by default).
 
     `communes` names a commune key (None when unknown): the site passes its directory of communes.
     """
@@ -666,7 +670,7 @@ def compile_procedure(
             Decision(d["id"], d["text"], sources[d["source"]]) for d in data.get("decisions", [])
         ),
         sections=tuple(
-            Section(s["id"], s.get("title") or SECTION_TITLES[s["id"]])
+            Section(s["id"], s.get("title") or (section_titles or SECTION_TITLES)[s["id"]])
             for s in data.get("sections") or [{"id": section} for section in SECTIONS]
         ),
         position=data.get("position", 100),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from guide import engine, typography
+from guide import engine, translations, typography
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 AMOUNT_RE = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -680,6 +680,8 @@ class Content:
     files: dict[str, str] = field(default_factory=dict)  # slug -> file name
     path_counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # {language: {slug or "_offices": report}} of the translations (guide/translations.py)
+    translation_reports: dict[str, dict[str, translations.Report]] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -740,8 +742,32 @@ def read_directory(directory: Path, today: dt.date | None = None) -> Content:
         if not problems:
             content.procedures[data["slug"]] = definition
             content.files[data["slug"]] = path.name
+    _read_translations(directory, content)
     content.problems.sort(key=lambda p: (p.file, p.line))
     return content
+
+
+def _read_translations(directory: Path, content: Content) -> None:
+    """Check each translation against its French file; keep what is usable in the definition
+    (`translations: {language: [[path, text], …]}`) and the report of the rest."""
+    for language, found in translations.files(directory).items():
+        reports = content.translation_reports.setdefault(language, {})
+        for slug, path in found.items():
+            name = f"{translations.DIRECTORY}/{language}/{path.name}"
+            french = content.offices if slug == "_offices" else content.procedures.get(slug)
+            if french is None:
+                content.problems.append(Problem(name, 1, f"démarche inconnue : {slug}"))
+                continue
+            data, problems = _read(path, name)
+            content.problems += problems
+            if problems:
+                continue
+            usable, report = translations.check(french, data)
+            content.problems += [Problem(name, line, reason) for line, reason in report.errors]
+            reports[slug] = report
+            french.setdefault("translations", {})[language] = [
+                [list(path), text] for path, text in usable.items()
+            ]
 
 
 def load_into_database(directory: Path, today: dt.date | None = None) -> dict[str, int]:

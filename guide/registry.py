@@ -13,8 +13,9 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils import translation
 
-from guide import communes, engine
+from guide import communes, engine, translations
 from guide.models import ContentState, ImportRun, Procedure
 
 log = logging.getLogger(__name__)
@@ -24,8 +25,8 @@ _state: dict = {
     "run": None,
     "generation": 0,
     "checked": float("-inf"),
-    "procedures": {},
-    "offices": {},
+    "procedures": {},  # {language: {slug: Procedure}}
+    "offices": {},  # {language: {id: Office}}
     "database_ok": True,
 }
 
@@ -44,7 +45,13 @@ def procedures() -> dict[str, engine.Procedure]:
                 _state["checked"] = now
     if _state["version"] is None and not _state["database_ok"]:
         raise Unavailable
-    return _state["procedures"]
+    return _in_language(_state["procedures"])
+
+
+def _in_language(compiled: dict) -> dict:
+    """The active language's part of `compiled` (French when it has none)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return compiled.get(language) or compiled.get(settings.LANGUAGE_CODE, {})
 
 
 def database_ok() -> bool:
@@ -73,7 +80,7 @@ def get(slug: str) -> engine.Procedure | None:
 def offices() -> dict[str, engine.Office]:
     """The shared office catalogue (procedures/_offices.yaml) by id."""
     procedures()
-    return _state["offices"]
+    return _in_language(_state["offices"])
 
 
 def generation() -> int:
@@ -96,18 +103,47 @@ def _refresh() -> None:
     version = row["version"] if row else None
     if version == _state["version"]:
         return
-    offices = engine.compile_offices(row["offices"] if row else {})
-    definitions = Procedure.objects.by_theme().values_list("slug", "definition")
-    compiled = [
-        engine.compile_procedure(definition, offices, communes.label_of)
-        for _, definition in definitions
-    ]
-    # Most asked first (`position` in the YAML), then by title.
-    compiled.sort(key=lambda procedure: (procedure.position, procedure.title))
-    _state["procedures"] = {procedure.slug: procedure for procedure in compiled}
-    _state["offices"] = offices
+    definitions = [d for _, d in Procedure.objects.by_theme().values_list("slug", "definition")]
+    _state["procedures"], _state["offices"] = {}, {}
+    for language, _ in settings.LANGUAGES:
+        offices = engine.compile_offices(in_language(row["offices"] if row else {}, language))
+        with translation.override(language):
+            titles = section_titles(language)
+        compiled = [
+            engine.compile_procedure(
+                in_language(definition, language), offices, communes.label_of, titles
+            )
+            for definition in definitions
+        ]
+        # Most asked first (`position` in the YAML), then by title.
+        compiled.sort(key=lambda procedure: (procedure.position, procedure.title))
+        _state["procedures"][language] = {procedure.slug: procedure for procedure in compiled}
+        _state["offices"][language] = offices
     _state["version"] = version
     _state["generation"] += 1
+
+
+def in_language(definition: dict, language: str) -> dict:
+    """A definition (or the offices) in a language: its usable translations, French elsewhere."""
+    if language == settings.LANGUAGE_CODE:
+        return definition
+    usable = definition.get("translations", {}).get(language, [])
+    return translations.apply(definition, {tuple(path): text for path, text in usable})
+
+
+def section_titles(language: str) -> dict[str, str]:
+    """The default section headings in the active language (the interface's catalogue)."""
+    from django.utils.translation import gettext
+
+    titles = {}
+    for key, french in engine.SECTION_TITLES.items():
+        translated = gettext(french)
+        titles[key] = (
+            translations.French(french)
+            if translated == french and language != settings.LANGUAGE_CODE
+            else translated
+        )
+    return titles
 
 
 def clear() -> None:

@@ -123,6 +123,13 @@ def section(result, section_id: str):
 
 
 @register.filter
+def plain(text: str) -> str:
+    """The text alone, for a <title> or an attribute: a French fallback in a translated page
+    otherwise renders itself inside <span lang="fr"> (guide/translations.py)."""
+    return str(text)
+
+
+@register.filter
 def lower_first(text: str) -> str:
     """ "En timbres fiscaux." → "en timbres fiscaux.", to follow a colon."""
     return text[:1].lower() + text[1:]

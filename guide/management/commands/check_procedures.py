@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from guide import translations
 from guide.loader import read_directory
 
 
@@ -35,3 +36,28 @@ class Command(BaseCommand):
             f"{sum(len(p.outcomes) for p in compiled.values())} issues, "
             f"{sum(1 for p in compiled.values() for i in p.items if not i.source)} élément(s) sans source."
         )
+        self._translations(content)
+
+    def _translations(self, content):
+        """Per language: texts translated, stale (French changed since, with their line) and
+        missing; both are shown in French on the site, marked lang="fr"."""
+        offered = {code for code, _ in settings.LANGUAGES}
+        for language, reports in sorted(content.translation_reports.items()):
+            french = {**content.procedures, "_offices": content.offices}
+            total = sum(len(list(translations.leaves(d))) for d in french.values())
+            translated = sum(r.translated for r in reports.values())
+            stale = [(slug, path, line) for slug, r in reports.items() for path, line in r.stale]
+            untranslated = {slug for slug in french if slug not in reports}
+            missing = sum(len(r.missing) for r in reports.values()) + sum(
+                len(list(translations.leaves(french[slug]))) for slug in untranslated
+            )
+            for slug, path, line in stale:
+                self.stdout.write(
+                    f"{translations.DIRECTORY}/{language}/{slug}.yaml:{line}: à revoir, le "
+                    f"français a changé ({'.'.join(map(str, path))})"
+                )
+            self.stdout.write(
+                f"{language}{'' if language in offered else ' (non proposée)'} : "
+                f"{translated} textes traduits sur {total}, {len(stale)} à revoir, "
+                f"{missing} manquant(s) (affichés en français)"
+            )
