@@ -13,10 +13,12 @@ APT_END = >/dev/null; else echo "Missing system packages: run as root, or instal
 setup: system-deps
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
+	GUIDE_DEBUG=1 $(UV) run python manage.py compilemessages --ignore=.venv --verbosity 0
 
-# WeasyPrint (the PDF) needs Pango.
+# WeasyPrint (the PDF) needs Pango; the interface's catalogues (locale/) are compiled with gettext's msgfmt.
 system-deps:
 	@ldconfig -p | grep -q libpangoft2-1.0 || { $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 $(APT_END); }
+	@command -v msgfmt >/dev/null || { $(APT_INSTALL) gettext $(APT_END); }
 
 DEMO_ANNUAIRE := fixtures/annuaire-demo/2026-10-06_190201-data.gouv
 

@@ -1,12 +1,19 @@
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_noop, ngettext
 
 from guide import commune as commune_config
+from guide import modes
 
 
 def commune(request) -> dict:
     """The commune's identity, the mode (embedded page, counter) and how long answers stay valid."""
     counter = getattr(request, "counter", False)
+    language = translation.get_language() or settings.LANGUAGE_CODE
     return {
+        "language": language,
+        "bidi": translation.get_language_bidi(),
+        "languages": _languages(request, language),
         "commune": commune_config.get(),
         "embed": getattr(request, "embed", False),
         "counter": counter,
@@ -21,6 +28,27 @@ def commune(request) -> dict:
     }
 
 
+def _languages(request, current: str) -> list[dict]:
+    """This page in each offered language (the switcher and the hreflang alternates); none when
+    only French is offered."""
+    if len(settings.LANGUAGES) < 2 or not hasattr(request, "script_base"):
+        return []
+    found = []
+    for code, name in settings.LANGUAGES:
+        url = modes.path_in(request, code)
+        found.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "absolute": request.build_absolute_uri(url.split("?")[0]),
+                "current": code == current,
+                "bidi": translation.get_language_info(code)["bidi"],
+            }
+        )
+    return found
+
+
 def _token(request) -> str:
     token = request.GET.get("s") or (request.POST.get("s") if request.method == "POST" else "")
     return (token or "")[:4000]
@@ -29,7 +57,15 @@ def _token(request) -> str:
 def duration(seconds: int) -> str:
     """ "2 heures", "1 heure", "45 minutes", "1 heure 30 minutes": how long answers stay valid."""
     hours, minutes = divmod(round(seconds / 60), 60)
-    parts = [f"{hours} heure{'s' if hours > 1 else ''}"] if hours else []
+    parts = [ngettext("%(n)d heure", "%(n)d heures", hours) % {"n": hours}] if hours else []
     if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes > 1 else ''}")
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return " ".join(parts)
+
+
+# The statuses a commune file may give its accessibility statement (RGAA), for the catalogue.
+ACCESSIBILITY_STATUSES = (
+    gettext_noop("non conforme"),
+    gettext_noop("partiellement conforme"),
+    gettext_noop("totalement conforme"),
+)

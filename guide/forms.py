@@ -1,9 +1,9 @@
 import functools
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from guide import commune, communes, engine
-from guide.typography import french
 
 MAX_CHOICES = 15
 
@@ -42,9 +42,9 @@ class AnswerForm(forms.Form):
             label=question.text,
             choices=[(option.id, option.label) for option in question.options],
             error_messages={
-                "required": "Choisissez une réponse pour continuer.",
-                "invalid_choice": french(
-                    "Cette réponse n'existe pas : choisissez une des réponses proposées."
+                "required": _("Choisissez une réponse pour continuer."),
+                "invalid_choice": _(
+                    "Cette réponse n'existe pas : choisissez une des réponses proposées."
                 ),
             },
         )
@@ -103,20 +103,22 @@ class CommuneForm(forms.Form):
                 return {"answer": matches[0].key}
             if not matches:
                 raise forms.ValidationError(
-                    french(
-                        f"Aucune commune ne correspond à « {typed} ». Vérifiez le code postal "
-                        "(5 chiffres) ou le nom, ou choisissez dans la liste."
+                    _(
+                        "Aucune commune ne correspond à « %(typed)s ». Vérifiez le code "
+                        "postal (5 chiffres) ou le nom, ou choisissez dans la liste."
                     )
+                    % {"typed": typed}
                 )
             self.ambiguous = True
             self.choices = [(c.key, directory.label(c)) for c in matches]
             self.data = self.data.copy()
             self.data["q"] = ""  # the choice now answers; a new text would start a new search
             raise forms.ValidationError(
-                french(f"Plusieurs communes correspondent à « {typed} » : choisissez la vôtre.")
+                _("Plusieurs communes correspondent à « %(typed)s » : choisissez la vôtre.")
+                % {"typed": typed}
             )
         if chosen and directory.get(chosen) is not None:
             return {"answer": chosen}
         raise forms.ValidationError(
-            "Choisissez votre commune, ou tapez son code postal ou son nom."
+            _("Choisissez votre commune, ou tapez son code postal ou son nom.")
         )

@@ -98,5 +98,5 @@ def path_in(request, language: str) -> str:
     query = request.GET.copy()
     if token:
         query["s"] = token
-    encoded = query.urlencode()
+    encoded = query.urlencode(safe="=")  # a token ends with "=", as in every other link
     return prefix + request.path_info + (f"?{encoded}" if encoded else "")

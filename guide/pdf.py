@@ -144,6 +144,9 @@ def busy_page(mode: str = "site", language: str = "fr", base: str = "/") -> byte
                         "counter_title": "",
                         "counter_idle": settings.COUNTER_IDLE_SECONDS,
                         "visit_token": "",  # the same page for everyone (wizard.js takes the address's)
+                        "language": language,
+                        "bidi": translation.get_language_bidi(),
+                        "languages": [],
                     },
                 ).encode()
         finally:

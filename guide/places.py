@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guide import commune as commune_config
 from guide import communes, engine, typography
@@ -46,11 +48,20 @@ KINDS = {
 # several public projects; DILA does not document it.
 SEARCH = "https://lannuaire.service-public.gouv.fr/recherche"
 FIND = {
-    "mairie": ("Mairie", "la mairie"),
-    "prefecture": ("Préfecture", "la préfecture"),
-    "sous_prefecture": ("Sous-préfecture", "la sous-préfecture"),
-    "tribunal_judiciaire": ("Tribunal judiciaire", "le tribunal judiciaire"),
-    "police": ("Commissariat de police gendarmerie", "le commissariat ou la gendarmerie"),
+    "mairie": ("Mairie", gettext_lazy("Trouver la mairie pour %(commune)s")),
+    "prefecture": ("Préfecture", gettext_lazy("Trouver la préfecture pour %(commune)s")),
+    "sous_prefecture": (
+        "Sous-préfecture",
+        gettext_lazy("Trouver la sous-préfecture pour %(commune)s"),
+    ),
+    "tribunal_judiciaire": (
+        "Tribunal judiciaire",
+        gettext_lazy("Trouver le tribunal judiciaire pour %(commune)s"),
+    ),
+    "police": (
+        "Commissariat de police gendarmerie",
+        gettext_lazy("Trouver le commissariat ou la gendarmerie pour %(commune)s"),
+    ),
 }
 
 # Kinds for which the département's office is a fair approximation when the commune has none.
@@ -128,11 +139,27 @@ class Local:
 
     commune: str  # the commune's name, as the visitor chose it
     places: tuple[Place, ...]
-    approximate: str = ""  # why these places are only an approximation, in words
+    # For an approximation: the département's name (a préfecture, a tribunal…), or "" for the
+    # office found in the commune itself; None when the directory says which office is competent.
+    near: str | None = None
 
     @property
     def missing(self) -> bool:
         return not self.places
+
+    @property
+    def approximate(self) -> str:
+        """Why these places are only an approximation, in words (in the page's language)."""
+        if self.near is None:
+            return ""
+        if self.near:
+            where = _("celui du département (%(departement)s)") % {"departement": self.near}
+        else:
+            where = _("celui qui se trouve à %(commune)s") % {"commune": self.commune}
+        return _(
+            "L'annuaire officiel ne dit pas quel service est compétent pour %(commune)s : "
+            "nous indiquons %(where)s. Vérifiez auprès de ce service."
+        ) % {"commune": self.commune, "where": where}
 
 
 @dataclass(frozen=True)
@@ -161,7 +188,7 @@ class OfficeLine:
         if self.local is None or self.local.places:
             return None
         what, said = FIND[self.office.local]
-        words = typography.french(f"Trouver {said} pour {self.local.commune}")
+        words = str(said) % {"commune": self.local.commune}
         if self.office.url:
             return self.office.url, words
         return f"{SEARCH}?{urlencode({'whoWhat': what, 'where': self.local.commune})}", words
@@ -228,18 +255,8 @@ def _resolve(key: str, wanted: tuple[str, ...], run_id: int | None) -> dict[str,
             if near is None:
                 found[local] = Local(name, ())
                 continue
-            where = (
-                f"celui du département ({departement})"
-                if local in BY_DEPARTEMENT
-                else f"celui qui se trouve à {name}"
-            )
             found[local] = Local(
-                name,
-                (Place.of(near),),
-                approximate=typography.french(
-                    f"L'annuaire officiel ne dit pas quel service est compétent pour {name} : "
-                    f"nous indiquons {where}. Vérifiez auprès de ce service."
-                ),
+                name, (Place.of(near),), near=departement if local in BY_DEPARTEMENT else ""
             )
     return found
 

@@ -73,7 +73,8 @@ class French(str):
     __slots__ = ()
 
     def __html__(self) -> str:
-        return format_html('<span lang="fr">{}</span>', str(self))
+        # dir="ltr": inside a right-to-left page, French punctuation stays where it belongs.
+        return format_html('<span lang="fr" dir="ltr">{}</span>', str(self))
 
 
 def fingerprint(text: str | list) -> str:

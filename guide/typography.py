@@ -19,7 +19,7 @@ _RULES = (
     (re.compile(_SPACES + "(?=[?!;:»])"), NNBSP),
     (re.compile("«" + _SPACES), "«" + NNBSP),
     (re.compile(r"(?<=\d)" + _SPACES + r"(?=\d{3}(?!\d))"), NNBSP),
-    (re.compile(_SPACES + "(?=[€%])"), NBSP),
+    (re.compile(_SPACES + r"(?=€|%(?!\())"), NBSP),  # not before a "%(name)s" placeholder
 )
 _URL = re.compile(r"\S+://\S*|www\.\S+")
 _PROBLEMS = (

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -73,17 +75,17 @@ def _page(
 
 def _counter_title(template: str, context: dict) -> str:
     if template == "guide/step.html":
-        kind = f"Question {context['number']}"
+        kind = _("Question %(number)s") % {"number": context["number"]}
     else:
         kind = {
-            "guide/summary.html": "Vérifiez les réponses",
-            "guide/result.html": "Résultat",
-            "guide/visit_ended.html": "Visite terminée",
-            "400.html": "Parcours interrompu",
-            "404.html": "Page introuvable",
-            "guide/code.html": "J'ai un code",
-        }.get(template, "Accueil")
-    return f"{kind} – Guichet"
+            "guide/summary.html": _("Vérifiez les réponses"),
+            "guide/result.html": _("Résultat"),
+            "guide/visit_ended.html": _("Visite terminée"),
+            "400.html": _("Parcours interrompu"),
+            "404.html": _("Page introuvable"),
+            "guide/code.html": _("J'ai un code"),
+        }.get(template, _("Accueil"))
+    return _("%(page)s – Guichet") % {"page": kind}
 
 
 def _procedure(slug: str) -> engine.Procedure:
@@ -144,7 +146,7 @@ def index(request):
         found = [p for p in every if any(word in _haystack(p) for word in long)]
     themes: dict[str, list[engine.Procedure]] = {}
     for procedure in found:
-        themes.setdefault(procedure.theme or "Autres démarches", []).append(procedure)
+        themes.setdefault(procedure.theme or _("Autres démarches"), []).append(procedure)
     context = {"themes": themes, "query": query, "count": len(found), "partial": partial}
     if request.htmx and request.htmx.target == "resultats":
         return render(request, "guide/index.html#results", context)
@@ -249,8 +251,8 @@ def step(request, slug: str):
     answers, later = {**answers, question.id: value}, {}
     if current.edit or current.later:
         # After a change, ask only the questions it opened; keep every later answer that fits.
-        answers, _, later = procedure.resume({**answers, **current.later, question.id: value})
-    _, following = procedure.check(answers)
+        answers, _asked, later = procedure.resume({**answers, **current.later, question.id: value})
+    _answers, following = procedure.check(answers)
     if following is None and len(answers) <= SHORT_PATH:
         # Nothing to check on one or two answers: the result shows them, with *Modifier*.
         target = _url("guide:result", procedure, answers)
@@ -345,13 +347,14 @@ def _result_page(request, procedure, outcome, push_url="", detail=None):
 def _hand_over(request, procedure, answers) -> dict:
     """At the counter: what the visitor takes away, a QR code to open the result on their phone
     (the printed link, on the public site) and a short code to type, the same as on the PDF."""
-    link_url, _ = _printed_link(request, procedure, answers)
+    link_url, _expires = _printed_link(request, procedure, answers)
+    qr_label = _("Code QR du résultat")
     return {
         "link_url": link_url,
         "qr_svg": mark_safe(
             segno.make(link_url, error="m")
             .svg_inline(border=2, omitsize=True, svgclass="qr", light="#fff")
-            .replace("<svg ", '<svg role="img" aria-label="Code QR du résultat" ', 1)
+            .replace("<svg ", f'<svg role="img" aria-label="{qr_label}" ', 1)
         ),
         "short_code": _short_code(procedure, answers),
     }
@@ -487,11 +490,15 @@ def next_visitor(request):
 
 
 CODE_ERRORS = {
-    "empty": "Saisissez le code de 10 caractères écrit sur la fiche.",
-    "format": "Ce code n'a pas la bonne forme : il a 10 caractères, lettres et chiffres, "
-    "par exemple 7KQ-2M9-XW3A.",
-    "unknown": "Ce code est inconnu ou a expiré (un code est valable 30 jours). Vérifiez-le, "
-    "ou refaites la démarche.",
+    "empty": gettext_lazy("Saisissez le code de 10 caractères écrit sur la fiche."),
+    "format": gettext_lazy(
+        "Ce code n'a pas la bonne forme : il a 10 caractères, lettres et chiffres, "
+        "par exemple 7KQ-2M9-XW3A."
+    ),
+    "unknown": gettext_lazy(
+        "Ce code est inconnu ou a expiré (un code est valable 30 jours). Vérifiez-le, "
+        "ou refaites la démarche."
+    ),
 }
 
 

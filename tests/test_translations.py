@@ -79,7 +79,7 @@ def test_a_changed_french_text_makes_its_translation_stale_and_shown_in_french(
     step = next(s for s in definition["steps"] if s["id"] == "rendez-vous")
     assert isinstance(step["text"], translations.French)
     html = Template("{{ text }}").render(Context({"text": step["text"]}))
-    assert html.startswith('<span lang="fr">Prenez vite rendez-vous')
+    assert html.startswith('<span lang="fr" dir="ltr">Prenez vite rendez-vous')
     other = next(s for s in definition["steps"] if s["id"] == "timbre")
     assert other["text"].startswith("Buy the electronic timbre fiscal")
 

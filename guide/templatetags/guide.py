@@ -123,6 +123,17 @@ def section(result, section_id: str):
 
 
 @register.filter
+def euros(amount) -> str:
+    """An amount as the page's language writes it: "25,00 €", "€25.00", "25.00 €" (Arabic)."""
+    from django.utils import formats, translation
+
+    number = formats.number_format(amount, 2, use_l10n=True)
+    if translation.get_language() == "en":
+        return f"€{number}"
+    return f"{number}\u00a0€"
+
+
+@register.filter
 def plain(text: str) -> str:
     """The text alone, for a <title> or an attribute: a French fallback in a translated page
     otherwise renders itself inside <span lang="fr"> (guide/translations.py)."""
@@ -139,17 +150,22 @@ def lower_first(text: str) -> str:
 def source_dates(source) -> str:
     """A source's two dates, which are two different facts: the version we read (the fiche's own
     date) and the day we read it; an undated page has only the second."""
-    return _dates(source.verified, source.read)
+    from django.utils import translation
+
+    return _dates(source.verified, source.read, translation.get_language())
 
 
-@functools.lru_cache(maxsize=256)  # a few dozen sources; French only (a language would be a key)
-def _dates(verified, read) -> str:
+@functools.lru_cache(maxsize=1024)  # a few dozen sources, per language
+def _dates(verified, read, language) -> str:
+    from django.utils.translation import gettext as _
+
     read = read or verified
     if verified >= read:
-        return french(f"page non datée, lue le {format_date(read, 'j F Y')}")
-    return french(
-        f"version du {format_date(verified, 'j F Y')} ; lue le {format_date(read, 'j F Y')}"
-    )
+        return _("page non datée, lue le %(read)s") % {"read": format_date(read, "j F Y")}
+    return _("version du %(verified)s ; lue le %(read)s") % {
+        "verified": format_date(verified, "j F Y"),
+        "read": format_date(read, "j F Y"),
+    }
 
 
 @register.simple_tag
