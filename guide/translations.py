@@ -4,14 +4,14 @@ A translation is a YAML file beside the procedures, `procedures/translations/<la
 (and `_offices.yaml` for the offices), that mirrors the French file with ids as keys:
 
     title:
-      from: 3f2a9c1e               # the fingerprint of the French text it was made from
+      from: "3f2a9c1e"             # the fingerprint of the French text it was made from
       text: "Attestation d'accueil (hosting certificate)"
     questions:
       visiteur:
-        text: {from: 5be0d1a7, text: "Where does your visitor come from?"}
+        text: {from: "5be0d1a7", text: "Where does your visitor come from?"}
         options:
           europeen:
-            label: {from: 0c41f2d9, text: "From the European Union, …"}
+            label: {from: "0c41f2d9", text: "From the European Union, …"}
 
 Why YAML keyed by ids rather than a gettext catalogue per procedure: the ids already name every
 text (a gettext msgid would be the French sentence itself, so changing one comma of the French
@@ -40,8 +40,8 @@ from pathlib import Path
 from django.utils.html import format_html
 
 # The fields that hold prose a visitor reads; everything else (ids, conditions, amounts, URLs,
-# dates) is the same in every language. `decisions` and a source's `note` are research notes
-# for the /sources/ page, kept in French.
+# dates, postal addresses and opening hours) is the same in every language. `decisions` and a
+# source's `note` are research notes for the /sources/ page, kept in French.
 TEXT_FIELDS = {
     "title",
     "summary",
@@ -59,8 +59,6 @@ TEXT_FIELDS = {
     "translation",
     "name",
     "note",
-    "address",
-    "hours",
 }
 UNTRANSLATED_LISTS = {"decisions", "translations"}
 DIRECTORY = "translations"
@@ -160,6 +158,8 @@ def check(french: dict, tree: object) -> tuple[dict[tuple, str | list], Report]:
                     continue
                 if extra:
                     report.errors.append((line, f"clé inconnue : {', '.join(sorted(extra))}"))
+                elif not isinstance(value["from"], str):  # 04627273 unquoted is an octal number
+                    report.errors.append((line, "from : écrivez l'empreinte entre guillemets"))
                 elif not text or not isinstance(text, type(source)):
                     report.errors.append(
                         (line, f"{'.'.join(map(str, here))} : traduction vide ou mal formée")
@@ -238,18 +238,18 @@ def template(french: dict, language: str, tree: dict | None = None) -> str:
             old = _at(tree, path)
             lines.append(
                 f"{indent}# À REVOIR : le français a changé. Corrigez le texte, puis écrivez "
-                f"from: {fingerprint(text)}"
+                f"from: \"{fingerprint(text)}\""
             )
             lines += [
                 f"{indent}{path[-1]}:",
-                f"{indent}  from: {old['from']}",
+                f"{indent}  from: \"{old['from']}\"",
                 f"{indent}  text: {_yaml_value(old['text'])}",
             ]
         else:
             done = usable.get(path)
             lines += [
                 f"{indent}{path[-1]}:",
-                f"{indent}  from: {fingerprint(text)}",
+                f"{indent}  from: \"{fingerprint(text)}\"",
                 f"{indent}  text: {_yaml_value(done) if done else EMPTY}",
             ]
         previous = path[:-1]

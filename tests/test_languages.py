@@ -75,14 +75,14 @@ def test_languages_combine_with_the_counter_and_the_embedded_modes(client, langu
     assert '<nav class="languages"' in embedded  # no header there: the switcher opens <main>
 
 
-def test_a_translated_question_and_an_untranslated_procedure(client, languages):
+def test_a_translated_question_around_its_translated_interface(client, languages):
     english = client.get(f"/en/demarche/{SLUG}/").content.decode()
     assert "Is your visitor European?" in english
     assert "Question 1" in english
-    permit = client.get("/en/demarche/titre-sejour-perdu-vole/").content.decode()
-    # Content not translated yet: French, marked as such (the interface around it is English).
-    assert '<span lang="fr" dir="ltr">' in permit
-    assert ">Continue</button>" in permit
+    assert ">Continue</button>" in english
+    arabic = client.get(f"/ar/demarche/{SLUG}/").content.decode()
+    assert "هل زائرك أوروبي؟" in arabic
+    assert ">متابعة</button>" in arabic
 
 
 def _entries(language: str) -> list[tuple[str, list[str], bool]]:
