@@ -29,7 +29,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, set_script_prefix
 
-from guide import pdf_worker
+from guide import pdf_worker, translations
 
 STYLESHEET = "guide/css/pdf.css"
 RENDERS_PER_WORKER = 200
@@ -176,7 +176,10 @@ def render(context: dict, request=None) -> bytes:
         if not _slots.acquire(timeout=settings.PDF_WAIT_SECONDS):
             raise Busy
         try:
-            html = render_to_string("guide/result_pdf.html", context, request)
+            # In another language than French, the sheet is bilingual: each translated text is
+            # followed by its French (guide/translations.py).
+            with translations.bilingual():
+                html = render_to_string("guide/result_pdf.html", context, request)
             return _submit(html)
         finally:
             _slots.release()

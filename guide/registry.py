@@ -138,11 +138,12 @@ def section_titles(language: str) -> dict[str, str]:
     titles = {}
     for key, french in engine.SECTION_TITLES.items():
         translated = gettext(french)
-        titles[key] = (
-            translations.French(french)
-            if translated == french and language != settings.LANGUAGE_CODE
-            else translated
-        )
+        if language == settings.LANGUAGE_CODE:
+            titles[key] = translated
+        elif translated == french:
+            titles[key] = translations.French(french)
+        else:
+            titles[key] = translations.Translated(translated, french)
     return titles
 
 

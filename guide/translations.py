@@ -29,6 +29,8 @@ any content error.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import hashlib
 import re
@@ -37,7 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 # The fields that hold prose a visitor reads; everything else (ids, conditions, amounts, URLs,
 # dates, postal addresses and opening hours) is the same in every language. `decisions` and a
@@ -73,6 +75,38 @@ class French(str):
     def __html__(self) -> str:
         # dir="ltr": inside a right-to-left page, French punctuation stays where it belongs.
         return format_html('<span lang="fr" dir="ltr">{}</span>', str(self))
+
+
+# On the printed sheet of a translated result, each translated text is followed by its French:
+# the visitor and the agent read the same sheet (guide/pdf.py sets this while it renders).
+_bilingual: contextvars.ContextVar[bool] = contextvars.ContextVar("guide_bilingual", default=False)
+
+
+@contextlib.contextmanager
+def bilingual():
+    token = _bilingual.set(True)
+    try:
+        yield
+    finally:
+        _bilingual.reset(token)
+
+
+class Translated(str):
+    """A translated text that knows the French it was made from."""
+
+    def __new__(cls, text: str, french: str):
+        value = super().__new__(cls, text)
+        value.french = french
+        return value
+
+    def __html__(self) -> str:
+        if not _bilingual.get():
+            return str(escape(str(self)))
+        return format_html(
+            '<span class="bi">{}</span><span class="bi-fr" lang="fr" dir="ltr">{}</span>',
+            str(self),
+            self.french,
+        )
 
 
 def fingerprint(text: str | list) -> str:
@@ -199,6 +233,8 @@ def apply(french: dict, usable: dict[tuple, str | list]) -> dict:
         value = usable.get(path)
         if value is None:
             value = [French(v) for v in text] if isinstance(text, list) else French(text)
+        elif isinstance(value, str):
+            value = Translated(value, text)
         _set(result, path, value)
     return result
 
@@ -238,18 +274,18 @@ def template(french: dict, language: str, tree: dict | None = None) -> str:
             old = _at(tree, path)
             lines.append(
                 f"{indent}# À REVOIR : le français a changé. Corrigez le texte, puis écrivez "
-                f"from: \"{fingerprint(text)}\""
+                f'from: "{fingerprint(text)}"'
             )
             lines += [
                 f"{indent}{path[-1]}:",
-                f"{indent}  from: \"{old['from']}\"",
+                f'{indent}  from: "{old["from"]}"',
                 f"{indent}  text: {_yaml_value(old['text'])}",
             ]
         else:
             done = usable.get(path)
             lines += [
                 f"{indent}{path[-1]}:",
-                f"{indent}  from: \"{fingerprint(text)}\"",
+                f'{indent}  from: "{fingerprint(text)}"',
                 f"{indent}  text: {_yaml_value(done) if done else EMPTY}",
             ]
         previous = path[:-1]

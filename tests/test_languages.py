@@ -131,3 +131,30 @@ def test_the_french_ids_carry_french_typography():
 def test_amounts_are_written_as_each_language_writes_them(language, shown):
     with translation.override(language):
         assert euros(Decimal("25")) == shown
+
+
+def test_every_path_of_every_procedure_ends_on_the_same_result_in_every_language(client, languages):
+    """Each language's result of a path has the French result's outcome and items, in order;
+    its page answers 200, titled with the translated outcome."""
+    from guide import registry
+
+    registry.clear()
+    french = dict(registry.procedures())
+    walked = 0
+    for slug, procedure in french.items():
+        for answers in procedure.paths():
+            token = state.dump(slug, answers)
+            reference = procedure.result(answers)
+            for language in ("en", "ar"):
+                with translation.override(language):
+                    translated = registry.get(slug).result(answers)
+                assert translated.outcome.id == reference.outcome.id
+                assert [line.item.id for line in translated.lines()] == [
+                    line.item.id for line in reference.lines()
+                ]
+            walked += 1
+            if walked % 20 == 0:  # the pages themselves, for a sample of the paths
+                for language in ("en", "ar"):
+                    page = client.get(f"/{language}/demarche/{slug}/resultat/", {"s": token})
+                    assert page.status_code == 200
+    assert walked == 181

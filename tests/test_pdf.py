@@ -287,3 +287,55 @@ def test_the_embedded_busy_page_links_stay_embedded():
         assert 'href="/guichet/"' in pdf.busy_page("counter").decode()
     finally:
         pdf._busy_pages.clear()
+
+
+HOSTING_IN_CAVAILLON = {
+    "visiteur": "non_europeen",
+    "sejour": "oui",
+    "dispense": "aucun",
+    "hebergeant": "autre",
+    "mineur": "oui",
+    "commune": "84035",
+}
+
+
+def fonts_of(document: bytes) -> set[str]:
+    found = set()
+    for page in PdfReader(io.BytesIO(document)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            found.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("language", "translated", "font"),
+    [
+        ("en", "Apply for an attestation d'accueil", "Guide-Sans"),
+        ("ar", "attestation d'accueil", "Guide-Arabic"),
+    ],
+)
+def test_a_translated_result_prints_bilingual_with_its_own_font(
+    client, loaded, settings, language, translated, font
+):
+    """Each translated text is followed by its French, so that the visitor and the agent read the
+    same sheet; Arabic is set in the Arabic cut of the font, never in a system font; the
+    document says its language."""
+    settings.LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
+    slug = "attestation-accueil"
+    url = f"/{language}/demarche/{slug}/resultat.pdf"
+    response = client.get(url, {"s": state.dump(slug, HOSTING_IN_CAVAILLON)})
+    assert response.status_code == 200
+    text = text_of(response.content)
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    assert squeeze(translated) in squeeze(text)
+    for french_text in ("Demander une attestation d'accueil", "Justificatif de domicile récent"):
+        assert squeeze(french(french_text)) in squeeze(text), french_text
+    assert fonts_of(response.content) == {font, "Guide-Sans", "Guide-Sans-Bold"} | (
+        {"Guide-Arabic-Bold"} if language == "ar" else set()
+    )
+    assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == language
+    french_only = client.get(
+        f"/demarche/{slug}/resultat.pdf", {"s": state.dump(slug, HOSTING_IN_CAVAILLON)}
+    )
+    assert "Apply for" not in text_of(french_only.content)
+    assert fonts_of(french_only.content) == {"Guide-Sans", "Guide-Sans-Bold"}
