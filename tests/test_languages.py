@@ -158,3 +158,13 @@ def test_every_path_of_every_procedure_ends_on_the_same_result_in_every_language
                     page = client.get(f"/{language}/demarche/{slug}/resultat/", {"s": token})
                     assert page.status_code == 200
     assert walked == 181
+
+
+def test_a_translated_result_says_once_that_only_the_french_counts(client, languages):
+    token = state.dump(SLUG, {"visiteur": "europeen"})
+    english = client.get(f"/en/demarche/{SLUG}/resultat/", {"s": token}).content.decode()
+    assert english.count("Only the French text is authoritative") == 1
+    arabic = client.get(f"/ar/demarche/{SLUG}/resultat/", {"s": token}).content.decode()
+    assert arabic.count("النص الفرنسي وحده هو المعتمد") == 1
+    french_page = client.get(f"/demarche/{SLUG}/resultat/", {"s": token}).content.decode()
+    assert "translation-notice" not in french_page
