@@ -27,6 +27,35 @@ MIME = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml", ".png":
 WRITE_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "full_fonts": True}
 
 _resources: tuple[FontConfiguration, CSS, StaticOnlyFetcher] | None = None
+
+
+def _tag_languages() -> None:
+    """Give each tagged element of the PDF the language its HTML element declares (`lang`).
+
+    WeasyPrint writes the document's language only; a bilingual sheet has French parts in an
+    English or Arabic document, which a screen reader must read as French. WeasyPrint builds one
+    structure element per box in `_build_box_tree` (weasyprint/pdf/tags.py, a private function:
+    tests/test_pdf.py checks the result on each upgrade); this wraps it."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    if getattr(tags._build_box_tree, "guide_languages", False):
+        return
+    build = tags._build_box_tree
+
+    def build_with_languages(box, parent, *args):
+        for element in build(box, parent, *args):
+            source = getattr(box, "element", None)
+            language = source.get("lang") if source is not None else None
+            if language and "Lang" not in element and box.element_tag not in ("html", "body"):
+                element["Lang"] = pydyf.String(language)
+            yield element
+
+    build_with_languages.guide_languages = True
+    tags._build_box_tree = build_with_languages
+
+
+_tag_languages()
 PRIORITY = 10  # added niceness: wizard steps come first when the CPU is busy with PDFs
 
 

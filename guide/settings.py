@@ -112,11 +112,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "fr"
 # The languages offered, French first (the reference; the others under /en/, /ar/…: guide/modes.py).
-# GUIDE_LANGUAGES chooses among those the repository has catalogs for.
+# GUIDE_LANGUAGES chooses among those the repository translates (all by default; empty: French
+# alone).
 KNOWN_LANGUAGES = {"fr": "Français", "en": "English", "ar": "العربية"}
 LANGUAGES = [
     (code, KNOWN_LANGUAGES[code])
-    for code in ["fr", *env_list("GUIDE_LANGUAGES", "fr")]
+    for code in ["fr", *env_list("GUIDE_LANGUAGES", "en,ar")]
     if code in KNOWN_LANGUAGES
 ]
 LANGUAGES = list(dict.fromkeys(LANGUAGES))

@@ -299,6 +299,24 @@ HOSTING_IN_CAVAILLON = {
 }
 
 
+def languages_of(document: bytes) -> set[str]:
+    """The languages the PDF's structure elements declare (beside the document's own)."""
+    found = set()
+
+    def walk(node):
+        node = node.get_object()
+        if "/Lang" in node:
+            found.add(str(node["/Lang"]))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            target = kid.get_object() if hasattr(kid, "get_object") else kid
+            if hasattr(target, "get"):
+                walk(target)
+
+    walk(PdfReader(io.BytesIO(document)).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
 def fonts_of(document: bytes) -> set[str]:
     found = set()
     for page in PdfReader(io.BytesIO(document)).pages:
@@ -334,6 +352,7 @@ def test_a_translated_result_prints_bilingual_with_its_own_font(
         {"Guide-Arabic-Bold"} if language == "ar" else set()
     )
     assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == language
+    assert languages_of(response.content) == {"fr"}  # each French part says so
     french_only = client.get(
         f"/demarche/{slug}/resultat.pdf", {"s": state.dump(slug, HOSTING_IN_CAVAILLON)}
     )

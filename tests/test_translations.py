@@ -27,12 +27,17 @@ def english(directory):
     return directory / "translations" / "en" / f"{SLUG}.yaml"
 
 
-def test_the_shipped_english_attestation_is_complete_and_current(settings):
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_shipped_languages_translate_every_text_from_the_current_french(settings, language):
     content = read_directory(settings.PROCEDURES_DIR)
     assert content.problems == []
-    report = content.translation_reports["en"][SLUG]
-    assert (report.missing, report.stale, report.errors) == ([], [], [])
-    assert report.translated == len(list(translations.leaves(content.procedures[SLUG])))
+    reports = content.translation_reports[language]
+    assert set(reports) == {*content.procedures, "_offices"}
+    for slug, report in reports.items():
+        assert (report.missing, report.stale, report.errors) == ([], [], []), slug
+        french = content.offices if slug == "_offices" else content.procedures[slug]
+        assert report.translated == len(list(translations.leaves(french))), slug
+    assert sum(report.translated for report in reports.values()) == 459
 
 
 def test_unknown_ids_and_changed_numbers_are_errors_with_file_and_line(content_copy):
