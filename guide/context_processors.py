@@ -28,14 +28,15 @@ def commune(request) -> dict:
     }
 
 
-def _languages(request, current: str) -> list[dict]:
+def _languages(request, current: str, address: str = "") -> list[dict]:
     """This page in each offered language (the switcher and the hreflang alternates); none when
-    only French is offered."""
+    only French is offered. `address`: the page's own, when it is not the request's (an htmx
+    answer to a POST shows the page it pushes)."""
     if len(settings.LANGUAGES) < 2 or not hasattr(request, "script_base"):
         return []
     found = []
     for code, name in settings.LANGUAGES:
-        url = modes.path_in(request, code)
+        url = modes.path_in(request, code, address)
         found.append(
             {
                 "code": code,
@@ -49,8 +50,12 @@ def _languages(request, current: str) -> list[dict]:
     return found
 
 
+def languages_of(request, address: str) -> list[dict]:
+    return _languages(request, translation.get_language() or settings.LANGUAGE_CODE, address)
+
+
 def _token(request) -> str:
-    token = request.GET.get("s") or (request.POST.get("s") if request.method == "POST" else "")
+    token = request.GET.get("s") or modes.posted_token(request)
     return (token or "")[:4000]
 
 

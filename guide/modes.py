@@ -91,12 +91,30 @@ def public_path(request, path: str) -> str:
     return path
 
 
-def path_in(request, language: str) -> str:
-    """This page's address in another language (same mode, same answers): for the switcher."""
+def path_in(request, language: str, address: str = "") -> str:
+    """This page's address in another language (same mode, same answers): for the switcher.
+    `address` is the page's full path when it is not the request's (htmx pushes another)."""
     prefix = request.script_base.rstrip("/") + language_prefix(language) + MODE_PREFIX[request.mode]
-    token = request.GET.get("s") or (request.POST.get("s") if request.method == "POST" else "")
+    if address:
+        path, _, query = address.partition("?")
+        if path.startswith(request.script_base):
+            path = "/" + path[len(request.script_base) :]
+        _, _, inner = split(path)
+        return prefix + inner + (f"?{query}" if query else "")
+    token = request.GET.get("s") or posted_token(request)
     query = request.GET.copy()
     if token:
         query["s"] = token
     encoded = query.urlencode(safe="=")  # a token ends with "=", as in every other link
     return prefix + request.path_info + (f"?{encoded}" if encoded else "")
+
+
+def posted_token(request) -> str:
+    """The answers token a POST carries, or "" (also when its body cannot be read: the page
+    that answers it, a 400 or a 404, must not fail on what it only echoes)."""
+    if request.method != "POST":
+        return ""
+    try:
+        return request.POST.get("s", "")
+    except Exception:  # a malformed body (MultiPartParserError, bad encoding…)
+        return ""

@@ -37,7 +37,7 @@ from guide import (
     state,
     statistics,
 )
-from guide.context_processors import duration
+from guide.context_processors import duration, languages_of
 from guide.forms import AnswerForm, CommuneForm
 
 
@@ -60,6 +60,13 @@ def _page(
         or render_to_string(f"{template}#title", context, request).strip()
     )
     body = render_to_string(f"{template}#content", context, request)
+    # The language switcher is outside <main>: htmx replaces it too (out of band), pointing at the
+    # page now shown.
+    languages = languages_of(request, push_url)
+    if languages:
+        body += render_to_string(
+            "guide/languages.html", {"languages": languages, "oob": True}, request
+        )
     response = HttpResponse(
         format_html(
             "<title>{} – {}</title>{}", mark_safe(title), commune.get()["name"], mark_safe(body)

@@ -104,3 +104,19 @@ def test_axe_finds_no_violation_in_english_and_arabic(browser, offered, language
             problems[name] = violations
     context.close()
     assert problems == {}
+
+
+def test_the_switcher_follows_the_journey_after_htmx_swaps(page, offered):
+    """The switcher is outside <main>: htmx replaces it with each page, so switching language
+    after two answers keeps both answers."""
+    slug = "titre-sejour-perdu-vole"
+    page.goto(f"{offered}/en/demarche/{slug}/")
+    for value in ("perdu", "autre"):
+        page.locator(f"input[name=answer][value='{value}']").check()
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_function("v => location.search.includes('s=')", arg=value)
+    page.wait_for_function("() => document.title.startsWith('Question 3')")
+    page.locator("#langues").get_by_role("link", name="العربية").click()
+    page.wait_for_function("() => document.documentElement.lang === 'ar'")
+    expected = translated("ar", slug).question("lieu").text
+    assert page.locator("h1").inner_text().strip() == str(expected)
