@@ -168,3 +168,15 @@ def test_a_translated_result_says_once_that_only_the_french_counts(client, langu
     assert arabic.count("النص الفرنسي وحده هو المعتمد") == 1
     french_page = client.get(f"/demarche/{SLUG}/resultat/", {"s": token}).content.decode()
     assert "translation-notice" not in french_page
+
+
+def test_the_privacy_page_is_translated_and_the_legal_statement_says_it_is_french(
+    client, languages
+):
+    english = client.get("/en/confidentialite/").content.decode()
+    assert "Your answers are not recorded on our servers" in english
+    assert 'href="/en/statistiques/"' in english
+    assert "This page is only available in French" not in english
+    statement = client.get("/ar/accessibilite/").content.decode()
+    assert "هذه الصفحة متوفرة بالفرنسية فقط." in statement
+    assert '<div lang="fr" dir="ltr">' in statement

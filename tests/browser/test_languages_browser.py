@@ -82,7 +82,8 @@ def page_urls(site: str, language: str) -> dict[str, str]:
         "error": f"{base}/demarche/{slug}/?s=gAAAAAbroken",
         "code": f"{base}/code/",
         "counter home": f"{base}/guichet/",
-        "French-only page": f"{base}/confidentialite/",
+        "privacy": f"{base}/confidentialite/",
+        "French-only page": f"{base}/accessibilite/",
     }
 
 
